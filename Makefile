@@ -1,0 +1,134 @@
+# vigil - top-level build.  Everything is built out of tree into $(BUILD).
+#
+#   make            build vigild, vigil and the BPF objects
+#   sudo make run   install missing packages, build, start vigild (JSON on stdout)
+#   make check      install missing packages, build, run every test suite
+#   make bench      benchmarks (not part of check)
+#   make clean
+
+BUILD    ?= build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+RUN_ARGS ?=
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-Ibpf-lsm -Iagent -I$(BUILD)/bpf -MMD -MP
+CFLAGS   ?= -O2
+LDLIBS   := -lbpf -lelf -lz -ljson-c
+SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-Ibpf-lsm -I$(BUILD)/bpf
+
+BPF_SRCS  := $(wildcard bpf-lsm/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+
+# The agent core: every agent file but main.c, shared with the unit tests.
+AGENT_CORE_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
+AGENT_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(AGENT_CORE_SRCS))
+AGENT_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(AGENT_CORE_SRCS))
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_SAN   := $(patsubst tests/unit/%.c,$(BUILD)/tests-san/%,$(UNIT_SRCS))
+
+BENCH_SRCS := $(wildcard tests/bench/workloads/*.c)
+BENCH_BINS := $(patsubst tests/bench/workloads/%.c,$(BUILD)/bench-bin/%,$(BENCH_SRCS))
+
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/test-helpers/%,$(HELPER_SRCS))
+
+.PHONY: all deps run check unit unit-san host-test vm-test bench clean format
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(BUILD)/vigild $(BUILD)/vigil $(HELPER_BINS)
+
+deps:
+	@scripts/install-deps.sh
+
+# --- BPF -------------------------------------------------------------------
+$(BUILD)/bpf/vmlinux.h: | $(BUILD)/bpf
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf-lsm/%.bpf.c bpf-lsm/vigil_abi.h $(wildcard bpf-lsm/*.h) $(BUILD)/bpf/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(BPFTOOL) gen object $@ $@.tmp.o
+	rm -f $@.tmp.o
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin $(BUILD)/test-helpers:
+	mkdir -p $@
+
+# --- user space ------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c | $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/libvigil-agent.a: $(AGENT_CORE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libvigil-agent-san.a: $(AGENT_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/vigil: $(BUILD)/obj/cli/vigil.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/test-helpers/%: tests/helpers/%.c | $(BUILD)/test-helpers
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+$(BUILD)/bench-bin/%: tests/bench/workloads/%.c | $(BUILD)/bench-bin
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+# --- tests -----------------------------------------------------------------
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-agent-san.a | $(BUILD)/tests-san
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@tests/run-suite.sh unit $(UNIT_BINS)
+
+unit-san: $(UNIT_SAN)
+	@tests/run-suite.sh unit-san $(UNIT_SAN)
+
+host-test: all
+	@tests/host/run.sh $(BUILD)
+
+vm-test: all
+	@tests/vm/run.sh $(BUILD)
+
+# make check: bootstrap, build, then every suite; one summary line at the end.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN) $(BENCH_BINS)
+	@tests/check.sh $(BUILD)
+
+run: deps all
+	$(BUILD)/vigild $(RUN_ARGS)
+
+bench: all $(BENCH_BINS)
+	@scripts/install-deps.sh --bench
+	@tests/bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)

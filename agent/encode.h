@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * encode.h - turn cache records into output: Tetragon's export JSON
+ * (GetEventsResponse in protojson form, snake_case names) or one compact
+ * human line per event.
+ */
+#ifndef VIGIL_ENCODE_H
+#define VIGIL_ENCODE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "process.h"
+
+enum vigil_out_kind {
+	VIGIL_OUT_EXEC,
+	VIGIL_OUT_EXIT,
+};
+
+struct vigil_encode_ctx {
+	const char *node_name;
+	uint64_t boot_wall_ns; /* wall-clock ns at CLOCK_MONOTONIC zero */
+	uint32_t host_ns[VIGIL_NS_COUNT]; /* pid 1's namespaces, for is_host */
+};
+
+struct vigil_out_event {
+	enum vigil_out_kind kind;
+	const struct vigil_process *proc;
+	uint64_t ktime; /* when it happened, CLOCK_MONOTONIC ns */
+	uint32_t exit_code; /* VIGIL_OUT_EXIT: status << 8 | signal */
+};
+
+/* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes. */
+void vigil_format_time(uint64_t wall_ns, char *buf, size_t len);
+
+/* "SIGKILL" for a signal number; "" for 0. */
+void vigil_signal_name(int sig, char *buf, size_t len);
+
+/* Names of the capabilities set in mask, in Tetragon's enum spelling. */
+const char *vigil_cap_name(unsigned int cap);
+
+/* One JSON object and a newline. 0 or -EIO / -ENOMEM. */
+int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
+		     const struct vigil_out_event *ev);
+
+/* One compact line. 0 or -EIO. */
+int vigil_write_compact(FILE *out, const struct vigil_encode_ctx *ctx,
+			const struct vigil_out_event *ev);
+
+#endif

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * encode_json.c - Tetragon-compatible export JSON, built with json-c.
+ * Field names, nesting and omission of default values follow protojson
+ * with proto names (what Tetragon's JSON exporter writes).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "encode.h"
+
+static const char *const ns_names[VIGIL_NS_COUNT] = {
+	[VIGIL_NS_UTS] = "uts",
+	[VIGIL_NS_IPC] = "ipc",
+	[VIGIL_NS_MNT] = "mnt",
+	[VIGIL_NS_PID] = "pid",
+	[VIGIL_NS_PID_FOR_CHILDREN] = "pid_for_children",
+	[VIGIL_NS_NET] = "net",
+	[VIGIL_NS_TIME] = "time",
+	[VIGIL_NS_TIME_FOR_CHILDREN] = "time_for_children",
+	[VIGIL_NS_CGROUP] = "cgroup",
+	[VIGIL_NS_USER] = "user",
+};
+
+static const struct {
+	uint32_t flag;
+	const char *word;
+} flag_words[] = {
+	{ VIGIL_PF_EXECVE, "execve" },	     { VIGIL_PF_PROCFS, "procFS" },
+	{ VIGIL_PF_TRUNC_ARGS, "truncArgs" }, { VIGIL_PF_MISS, "miss" },
+	{ VIGIL_PF_ERR_FILENAME, "errorFilename" }, { VIGIL_PF_ERR_ARGS, "errorArgs" },
+	{ VIGIL_PF_ROOTCWD, "rootcwd" },     { VIGIL_PF_ERR_CWD, "errorCWD" },
+	{ VIGIL_PF_CLONE, "clone" },
+};
+
+static void add_str(struct json_object *o, const char *key, const char *val)
+{
+	if (val && val[0])
+		json_object_object_add(o, key, json_object_new_string(val));
+}
+
+static void add_u32(struct json_object *o, const char *key, uint32_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static void add_time(struct json_object *o, const char *key, const struct vigil_encode_ctx *ctx,
+		     uint64_t ktime)
+{
+	char buf[64];
+
+	vigil_format_time(ctx->boot_wall_ns + ktime, buf, sizeof(buf));
+	add_str(o, key, buf);
+}
+
+static void add_caps(struct json_object *o, const char *key, uint64_t mask)
+{
+	struct json_object *arr;
+	unsigned int i;
+
+	if (!mask)
+		return;
+	arr = json_object_new_array();
+	for (i = 0; i < 64; i++) {
+		const char *name = (mask >> i) & 1 ? vigil_cap_name(i) : NULL;
+
+		if (name)
+			json_object_array_add(arr, json_object_new_string(name));
+	}
+	json_object_object_add(o, key, arr);
+}
+
+static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
+					const struct vigil_process *p)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *cap, *ns, *cred;
+	char flags[160] = "";
+	size_t i, n = 0;
+	const struct vigil_creds *c = &p->creds;
+
+	for (i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]); i++)
+		if (p->flags & flag_words[i].flag)
+			n += (size_t)snprintf(flags + n, sizeof(flags) - n, "%s%s", n ? " " : "",
+					      flag_words[i].word);
+
+	add_str(o, "exec_id", p->exec_id);
+	add_u32(o, "pid", p->pid);
+	add_u32(o, "uid", c->uid);
+	add_str(o, "cwd", p->cwd);
+	add_str(o, "binary", p->binary);
+	add_str(o, "arguments", p->args);
+	add_str(o, "flags", flags);
+	add_time(o, "start_time", ctx, p->ktime);
+	add_u32(o, "auid", c->auid);
+	add_str(o, "docker", p->container_id);
+	add_str(o, "parent_exec_id", p->parent_exec_id);
+
+	cap = json_object_new_object();
+	add_caps(cap, "permitted", c->cap_permitted);
+	add_caps(cap, "effective", c->cap_effective);
+	add_caps(cap, "inheritable", c->cap_inheritable);
+	json_object_object_add(o, "cap", cap);
+
+	ns = json_object_new_object();
+	for (i = 0; i < VIGIL_NS_COUNT; i++) {
+		struct json_object *one;
+
+		if (!p->ns[i])
+			continue;
+		one = json_object_new_object();
+		add_u32(one, "inum", p->ns[i]);
+		if (ctx->host_ns[i] && p->ns[i] == ctx->host_ns[i])
+			json_object_object_add(one, "is_host", json_object_new_boolean(1));
+		json_object_object_add(ns, ns_names[i], one);
+	}
+	json_object_object_add(o, "ns", ns);
+
+	add_u32(o, "tid", p->tid);
+
+	cred = json_object_new_object();
+	add_u32(cred, "uid", c->uid);
+	add_u32(cred, "gid", c->gid);
+	add_u32(cred, "euid", c->euid);
+	add_u32(cred, "egid", c->egid);
+	add_u32(cred, "suid", c->suid);
+	add_u32(cred, "sgid", c->sgid);
+	add_u32(cred, "fsuid", c->fsuid);
+	add_u32(cred, "fsgid", c->fsgid);
+	json_object_object_add(o, "process_credentials", cred);
+	return o;
+}
+
+int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
+		     const struct vigil_out_event *ev)
+{
+	struct json_object *root, *body;
+	const struct vigil_process *p = ev->proc;
+	const char *s;
+	int err = 0;
+
+	root = json_object_new_object();
+	if (!root)
+		return -ENOMEM;
+	body = json_object_new_object();
+	json_object_object_add(body, "process", process_json(ctx, p));
+	if (p->parent)
+		json_object_object_add(body, "parent", process_json(ctx, p->parent));
+	if (ev->kind == VIGIL_OUT_EXIT) {
+		char sig[32];
+
+		vigil_signal_name(ev->exit_code & 0x7f, sig, sizeof(sig));
+		add_str(body, "signal", sig);
+		if ((ev->exit_code >> 8) & 0xff)
+			add_u32(body, "status", (ev->exit_code >> 8) & 0xff);
+		add_time(body, "time", ctx, ev->ktime);
+	}
+	json_object_object_add(root, ev->kind == VIGIL_OUT_EXEC ? "process_exec" : "process_exit",
+			       body);
+	add_str(root, "node_name", ctx->node_name);
+	add_time(root, "time", ctx, ev->ktime);
+
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || fputs(s, out) == EOF || fputc('\n', out) == EOF)
+		err = -EIO;
+	json_object_put(root);
+	return err;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "event.h"
+
+int vigil_msg_type(const void *data, size_t size)
+{
+	const struct vigil_msg_hdr *h = data;
+
+	if (!data || size < sizeof(*h) || h->size > size)
+		return -EINVAL;
+	switch (h->type) {
+	case VIGIL_MSG_EXEC:
+	case VIGIL_MSG_CLONE:
+	case VIGIL_MSG_EXIT:
+		return h->type;
+	default:
+		return -EINVAL;
+	}
+}
+
+int vigil_join_reversed_path(const char *comps, size_t len, char *out, size_t outsz)
+{
+	size_t starts[VIGIL_PATH_DEPTH * 2];
+	size_t n = 0, i = 0, o = 0;
+	int err = 0;
+
+	if (outsz < 2)
+		return -ENAMETOOLONG;
+	while (i < len && n < sizeof(starts) / sizeof(starts[0])) {
+		size_t l = strnlen(comps + i, len - i);
+
+		if (l)
+			starts[n++] = i;
+		i += l + 1;
+	}
+	if (n == 0) {
+		strcpy(out, "/");
+		return 0;
+	}
+	while (n--) {
+		const char *c = comps + starts[n];
+		size_t l = strnlen(c, len - starts[n]);
+
+		if (o + 1 + l >= outsz) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		out[o++] = '/';
+		memcpy(out + o, c, l);
+		o += l;
+	}
+	out[o] = '\0';
+	return err;
+}
+
+static int append(char *out, size_t outsz, size_t *o, const char *s, size_t l)
+{
+	if (*o + l + 1 > outsz)
+		return -ENAMETOOLONG;
+	memcpy(out + *o, s, l);
+	*o += l;
+	out[*o] = '\0';
+	return 0;
+}
+
+int vigil_join_args(const char *argv, size_t len, char *out, size_t outsz)
+{
+	size_t i = strnlen(argv, len) + 1, o = 0; /* skip argv[0] */
+	int err = 0;
+
+	if (outsz == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	while (i < len && !err) {
+		size_t l = strnlen(argv + i, len - i);
+		bool quote = memchr(argv + i, ' ', l) != NULL;
+
+		if (o)
+			err = append(out, outsz, &o, " ", 1);
+		if (!err && quote)
+			err = append(out, outsz, &o, "\"", 1);
+		if (!err)
+			err = append(out, outsz, &o, argv + i, l);
+		if (!err && quote)
+			err = append(out, outsz, &o, "\"", 1);
+		i += l + 1;
+	}
+	return err;
+}
+
+static void copy_str(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	size_t l = strnlen(src, srclen);
+
+	if (l >= dstsz)
+		l = dstsz - 1;
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
+int vigil_decode_exec(const void *data, size_t size, struct vigil_exec_info *out)
+{
+	const struct vigil_exec_event *ev = data;
+	const char *d;
+	size_t need, left;
+
+	if (vigil_msg_type(data, size) != VIGIL_MSG_EXEC || size < sizeof(*ev))
+		return -EINVAL;
+	need = sizeof(*ev) + (size_t)ev->binary_len + ev->cwd_len + ev->args_len + ev->cgroup_len;
+	if (need > size)
+		return -EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	out->raw = ev;
+	d = ev->data;
+	if (ev->flags & VIGIL_EXEC_F_FILENAME_WALKED)
+		vigil_join_reversed_path(d, ev->binary_len, out->binary, sizeof(out->binary));
+	else
+		copy_str(out->binary, sizeof(out->binary), d, ev->binary_len);
+	d += ev->binary_len;
+	vigil_join_reversed_path(d, ev->cwd_len, out->cwd, sizeof(out->cwd));
+	d += ev->cwd_len;
+	if (ev->args_len)
+		vigil_join_args(d, ev->args_len, out->args, sizeof(out->args));
+	d += ev->args_len;
+	left = ev->cgroup_len;
+	if (left) {
+		size_t l = strnlen(d, left);
+
+		copy_str(out->cgroup_leaf, sizeof(out->cgroup_leaf), d, left);
+		if (l + 1 < left)
+			copy_str(out->cgroup_parent, sizeof(out->cgroup_parent), d + l + 1,
+				 left - l - 1);
+	}
+	return 0;
+}
+
+int vigil_decode_clone(const void *data, size_t size, const struct vigil_clone_event **out)
+{
+	if (vigil_msg_type(data, size) != VIGIL_MSG_CLONE || size < sizeof(**out))
+		return -EINVAL;
+	*out = data;
+	return 0;
+}
+
+int vigil_decode_exit(const void *data, size_t size, const struct vigil_exit_event **out)
+{
+	if (vigil_msg_type(data, size) != VIGIL_MSG_EXIT || size < sizeof(**out))
+		return -EINVAL;
+	*out = data;
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * event.h - decoding of the ring-buffer messages defined in vigil_abi.h into
+ * plain C values.  No BPF, no allocation: safe to unit-test on any input.
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "vigil_abi.h"
+
+#define VIGIL_ARGS_TEXT_MAX (VIGIL_ARGS_MAX * 2)
+
+struct vigil_exec_info {
+	const struct vigil_exec_event *raw; /* fixed fields, valid while the message is */
+	char binary[PATH_MAX];
+	char cwd[PATH_MAX];
+	char args[VIGIL_ARGS_TEXT_MAX]; /* argv[1..] joined with spaces */
+	char cgroup_leaf[VIGIL_CGRP_NAME_MAX];
+	char cgroup_parent[VIGIL_CGRP_NAME_MAX];
+};
+
+/* Type of a message, after checking its header; negative errno if malformed. */
+int vigil_msg_type(const void *data, size_t size);
+
+/* Decode an exec message.  Returns 0 or -EINVAL (malformed, with nothing
+ * half-decoded that the caller may use). */
+int vigil_decode_exec(const void *data, size_t size, struct vigil_exec_info *out);
+int vigil_decode_clone(const void *data, size_t size, const struct vigil_clone_event **out);
+int vigil_decode_exit(const void *data, size_t size, const struct vigil_exit_event **out);
+
+/* Join NUL-terminated components stored leaf first into "/a/b/c".
+ * An empty list gives "/".  Returns 0, or -ENAMETOOLONG (out truncated). */
+int vigil_join_reversed_path(const char *comps, size_t len, char *out, size_t outsz);
+
+/* argv block (NUL separated, argv[0] first) -> argv[1..] joined by spaces,
+ * an argument holding a space wrapped in double quotes (as Tetragon does).
+ * Returns 0, or -ENAMETOOLONG (out truncated). */
+int vigil_join_args(const char *argv, size_t len, char *out, size_t outsz);
+
+#endif

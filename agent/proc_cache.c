@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * proc_cache.c - the process cache.  Reference rules:
+ *   - a record reachable by pid holds one "alive" reference on itself;
+ *   - every record holds one reference on its parent;
+ *   - functions that return a record give the caller one more.
+ * A record is freed when its count reaches zero, then its parent is put.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "process.h"
+
+#define BUCKETS 16384
+
+struct vigil_cache {
+	char node[256];
+	struct vigil_process *bucket[BUCKETS];
+	size_t live;
+	size_t total;
+};
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz)
+{
+	char raw[320];
+	size_t n, i, o = 0;
+
+	n = (size_t)snprintf(raw, sizeof(raw), "%s:%" PRIu64 ":%" PRIu32, node, ktime, pid);
+	if (n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	for (i = 0; i < n && o + 5 <= outsz; i += 3) {
+		uint32_t v = (uint8_t)raw[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint8_t)raw[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (uint8_t)raw[i + 2];
+		out[o++] = b64[(v >> 18) & 63];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	if (outsz)
+		out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+struct vigil_cache *vigil_cache_new(const char *node_name)
+{
+	struct vigil_cache *c = calloc(1, sizeof(*c));
+
+	if (c)
+		snprintf(c->node, sizeof(c->node), "%s", node_name);
+	return c;
+}
+
+static struct vigil_process **slot(struct vigil_cache *c, uint32_t pid)
+{
+	return &c->bucket[pid % BUCKETS];
+}
+
+struct vigil_process *vigil_cache_find(struct vigil_cache *c, uint32_t pid)
+{
+	struct vigil_process *p;
+
+	for (p = *slot(c, pid); p; p = p->hnext)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void unlink_pid(struct vigil_cache *c, struct vigil_process *p)
+{
+	struct vigil_process **pp;
+
+	for (pp = slot(c, p->pid); *pp; pp = &(*pp)->hnext) {
+		if (*pp == p) {
+			*pp = p->hnext;
+			p->hnext = NULL;
+			p->in_table = false;
+			c->live--;
+			return;
+		}
+	}
+}
+
+static void link_pid(struct vigil_cache *c, struct vigil_process *p)
+{
+	struct vigil_process **s = slot(c, p->pid);
+
+	p->hnext = *s;
+	*s = p;
+	p->in_table = true;
+	c->live++;
+}
+
+void vigil_process_get(struct vigil_process *p)
+{
+	p->refcnt++;
+}
+
+static void free_record(struct vigil_process *p)
+{
+	free(p->binary);
+	free(p->args);
+	free(p->cwd);
+	free(p);
+}
+
+void vigil_process_put(struct vigil_cache *c, struct vigil_process *p)
+{
+	while (p && --p->refcnt == 0) {
+		struct vigil_process *parent = p->parent;
+
+		free_record(p);
+		c->total--;
+		p = parent;
+	}
+}
+
+static struct vigil_process *new_record(struct vigil_cache *c, uint32_t pid, uint32_t tid,
+					uint64_t ktime)
+{
+	struct vigil_process *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->tid = tid;
+	p->ktime = ktime;
+	p->creds.auid = (uint32_t)-1;
+	vigil_exec_id(c->node, ktime, pid, p->exec_id, sizeof(p->exec_id));
+	c->total++;
+	return p;
+}
+
+static int set_str(char **dst, const char *src)
+{
+	*dst = strdup(src ? src : "");
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* Attach p to the parent identified by key; when the parent is unknown
+ * its exec_id is still derivable from the key. */
+static void attach_parent(struct vigil_cache *c, struct vigil_process *p,
+			  const struct vigil_proc_key *key)
+{
+	struct vigil_process *parent = key->pid ? vigil_cache_find(c, key->pid) : NULL;
+
+	if (parent && key->ktime && parent->ktime != key->ktime)
+		parent = NULL; /* the pid now names another process */
+	if (parent) {
+		vigil_process_get(parent);
+		p->parent = parent;
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+	} else if (key->pid && key->ktime) {
+		vigil_exec_id(c->node, key->ktime, key->pid, p->parent_exec_id,
+			      sizeof(p->parent_exec_id));
+	}
+}
+
+/* Replace whatever image pid had with p; p gets its alive reference. */
+static void install(struct vigil_cache *c, struct vigil_process *p)
+{
+	struct vigil_process *old = vigil_cache_find(c, p->pid);
+
+	if (old) {
+		unlink_pid(c, old);
+		old->exited = true;
+		vigil_process_put(c, old);
+	}
+	p->refcnt = 2; /* alive + caller */
+	link_pid(c, p);
+}
+
+struct vigil_process *vigil_cache_exec(struct vigil_cache *c, const struct vigil_exec_desc *d)
+{
+	struct vigil_process *p = new_record(c, d->pid, d->tid, d->ktime);
+
+	if (!p)
+		return NULL;
+	p->refcnt = 1;
+	if (set_str(&p->binary, d->binary) || set_str(&p->args, d->args) ||
+	    set_str(&p->cwd, d->cwd)) {
+		vigil_process_put(c, p);
+		return NULL;
+	}
+	p->flags = d->flags;
+	if (d->creds)
+		p->creds = *d->creds;
+	if (d->ns)
+		memcpy(p->ns, d->ns, sizeof(p->ns));
+	p->cgroup_id = d->cgroup_id;
+	snprintf(p->container_id, sizeof(p->container_id), "%s",
+		 d->container_id ? d->container_id : "");
+	snprintf(p->pod_uid, sizeof(p->pod_uid), "%s", d->pod_uid ? d->pod_uid : "");
+	attach_parent(c, p, &d->parent);
+	install(c, p);
+	return p;
+}
+
+struct vigil_process *vigil_cache_clone(struct vigil_cache *c, uint32_t pid, uint32_t tid,
+					uint64_t ktime, const struct vigil_proc_key *parent)
+{
+	struct vigil_process *p = new_record(c, pid, tid, ktime);
+	const struct vigil_process *src;
+
+	if (!p)
+		return NULL;
+	p->refcnt = 1;
+	attach_parent(c, p, parent);
+	src = p->parent;
+	if (set_str(&p->binary, src ? src->binary : "") || set_str(&p->args, src ? src->args : "") ||
+	    set_str(&p->cwd, src ? src->cwd : "")) {
+		vigil_process_put(c, p);
+		return NULL;
+	}
+	p->flags = VIGIL_PF_CLONE | (src ? 0 : VIGIL_PF_MISS);
+	if (src) {
+		p->creds = src->creds;
+		memcpy(p->ns, src->ns, sizeof(p->ns));
+		p->cgroup_id = src->cgroup_id;
+		memcpy(p->container_id, src->container_id, sizeof(p->container_id));
+		memcpy(p->pod_uid, src->pod_uid, sizeof(p->pod_uid));
+	}
+	install(c, p);
+	return p;
+}
+
+struct vigil_process *vigil_cache_exit(struct vigil_cache *c, uint32_t pid, uint64_t ktime)
+{
+	struct vigil_process *p = vigil_cache_find(c, pid);
+
+	if (p && (ktime == 0 || p->ktime == ktime)) {
+		/* The alive reference becomes the caller's. */
+		unlink_pid(c, p);
+		p->exited = true;
+		return p;
+	}
+	p = new_record(c, pid, pid, ktime);
+	if (!p)
+		return NULL;
+	p->refcnt = 1;
+	p->exited = true;
+	p->flags = VIGIL_PF_MISS;
+	if (set_str(&p->binary, "") || set_str(&p->args, "") || set_str(&p->cwd, "")) {
+		vigil_process_put(c, p);
+		return NULL;
+	}
+	return p;
+}
+
+void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint32_t ppid)
+{
+	struct vigil_process *parent = vigil_cache_find(c, ppid);
+
+	if (!parent || parent == p || p->parent)
+		return;
+	vigil_process_get(parent);
+	p->parent = parent;
+	snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+}
+
+size_t vigil_cache_live(const struct vigil_cache *c)
+{
+	return c->live;
+}
+
+size_t vigil_cache_total(const struct vigil_cache *c)
+{
+	return c->total;
+}
+
+void vigil_cache_free(struct vigil_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < BUCKETS; i++) {
+		while (c->bucket[i]) {
+			struct vigil_process *p = c->bucket[i];
+
+			unlink_pid(c, p);
+			vigil_process_put(c, p);
+		}
+	}
+	free(c);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * process.h - the agent's process cache: one record per process image,
+ * found by pid, holding a reference on its parent so that ancestry outlives
+ * exits while children still need it (Tetragon's refcnt model).
+ */
+#ifndef VIGIL_PROCESS_H
+#define VIGIL_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "container.h"
+#include "vigil_abi.h"
+
+/* Origin and error flags, printed as Tetragon's "flags" words. */
+#define VIGIL_PF_EXECVE (1U << 0)
+#define VIGIL_PF_PROCFS (1U << 1)
+#define VIGIL_PF_TRUNC_ARGS (1U << 2)
+#define VIGIL_PF_MISS (1U << 3) /* not seen at exec, nor seeded */
+#define VIGIL_PF_ERR_FILENAME (1U << 4)
+#define VIGIL_PF_ERR_ARGS (1U << 5)
+#define VIGIL_PF_ROOTCWD (1U << 6)
+#define VIGIL_PF_ERR_CWD (1U << 7)
+#define VIGIL_PF_CLONE (1U << 8)
+
+#define VIGIL_EXEC_ID_MAX 128
+
+struct vigil_process {
+	struct vigil_process *hnext; /* pid hash chain */
+	struct vigil_process *parent; /* reference held */
+	uint32_t refcnt;
+	bool exited;
+	bool in_table; /* reachable by pid */
+
+	uint32_t pid;
+	uint32_t tid;
+	uint64_t ktime; /* exec (or clone) CLOCK_MONOTONIC ns: identity */
+	char exec_id[VIGIL_EXEC_ID_MAX];
+	char parent_exec_id[VIGIL_EXEC_ID_MAX];
+	uint32_t flags;
+
+	char *binary;
+	char *args;
+	char *cwd;
+
+	struct vigil_creds creds;
+	uint32_t ns[VIGIL_NS_COUNT];
+	uint64_t cgroup_id;
+	char container_id[VIGIL_CONTAINER_ID_LEN + 1];
+	char pod_uid[40];
+};
+
+struct vigil_cache;
+
+/* What a new process image looks like, for vigil_cache_exec(). */
+struct vigil_exec_desc {
+	uint32_t pid, tid;
+	uint64_t ktime;
+	struct vigil_proc_key parent;
+	uint32_t flags; /* VIGIL_PF_* */
+	const char *binary, *args, *cwd;
+	const struct vigil_creds *creds;
+	const uint32_t *ns;
+	uint64_t cgroup_id;
+	const char *container_id; /* may be "" */
+	const char *pod_uid; /* may be "" */
+};
+
+struct vigil_cache *vigil_cache_new(const char *node_name);
+void vigil_cache_free(struct vigil_cache *c);
+
+/* Record a new image for desc->pid (replacing any older one in the pid
+ * table).  Returns the record with one reference for the caller, or NULL
+ * on allocation failure. */
+struct vigil_process *vigil_cache_exec(struct vigil_cache *c, const struct vigil_exec_desc *desc);
+
+/* Record a clone: the child inherits its parent's image.  Returns the record
+ * with one reference for the caller, or NULL. */
+struct vigil_process *vigil_cache_clone(struct vigil_cache *c, uint32_t pid, uint32_t tid,
+					uint64_t ktime, const struct vigil_proc_key *parent);
+
+/* A process exited: returns its record (one reference for the caller) and
+ * drops it from the pid table; a process never seen gets a "miss" record. */
+struct vigil_process *vigil_cache_exit(struct vigil_cache *c, uint32_t pid, uint64_t ktime);
+
+/* The live record for pid (no reference taken), or NULL. */
+struct vigil_process *vigil_cache_find(struct vigil_cache *c, uint32_t pid);
+
+/* Link p to the live record of ppid (used by /proc seeding, where parents
+ * are known only after every process has been read). */
+void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint32_t ppid);
+
+void vigil_process_get(struct vigil_process *p);
+void vigil_process_put(struct vigil_cache *c, struct vigil_process *p);
+
+size_t vigil_cache_live(const struct vigil_cache *c); /* records reachable by pid */
+size_t vigil_cache_total(const struct vigil_cache *c); /* all allocated records */
+
+/* base64("node:ktime:pid"), as Tetragon's exec_id. */
+void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sensor.h - load and attach the process lifecycle programs and read their
+ * ring buffer.
+ */
+#ifndef VIGIL_SENSOR_H
+#define VIGIL_SENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe.h"
+#include "process.h"
+
+struct vigil_sensor;
+
+/* Called for each ring-buffer message; a negative return stops the poll. */
+typedef int (*vigil_msg_fn)(void *arg, const void *data, size_t size);
+
+int vigil_sensor_open(enum vigil_process_sensor kind, vigil_msg_fn fn, void *arg,
+		      struct vigil_sensor **out);
+/* Returns messages handled, or a negative errno (-EINTR is not an error). */
+int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms);
+/* Mirror a /proc-seeded process into the kernel table (never overwrites). */
+void vigil_sensor_seed(void *sensor, const struct vigil_process *p);
+/* Sum the per-CPU counters (enum vigil_stat). */
+int vigil_sensor_stats(struct vigil_sensor *s, uint64_t out[VIGIL_STAT_COUNT]);
+void vigil_sensor_close(struct vigil_sensor *s);
+
+#endif

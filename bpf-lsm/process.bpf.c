@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * process.bpf.c - the process lifecycle sensor.
+ *
+ * sched_process_fork / sched_process_exec / sched_process_exit keep a
+ * process table keyed by tgid and emit clone, exec and exit messages through
+ * one ring buffer.  Each hook is compiled twice, as tp_btf (preferred) and as
+ * raw_tp; user space enables the flavour the kernel accepts.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "vigil_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define DATA_MASK (VIGIL_DATA_MAX - 1)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VIGIL_PROC_TABLE_SIZE);
+	__type(key, __u32);
+	__type(value, struct vigil_proc_entry);
+} proc_table SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VIGIL_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Scratch space for building an exec message: header plus data with slack
+ * so that a masked offset plus one bounded read always stays inside. */
+struct exec_scratch {
+	char raw[sizeof(struct vigil_exec_event) + VIGIL_DATA_MAX + VIGIL_NAME_MAX + VIGIL_ARGS_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} scratch SEC(".maps");
+
+/* Kernels before 6.15 name the kernfs parent pointer "parent". */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct mount *real_mount(struct vfsmount *mnt)
+{
+	return (struct mount *)((char *)mnt - bpf_core_field_offset(struct mount, mnt));
+}
+
+struct walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 off;
+	__u32 done;
+};
+
+static __always_inline char *scratch_data(void)
+{
+	__u32 zero = 0;
+	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	return s ? s->raw + sizeof(struct vigil_exec_event) : NULL;
+}
+
+/* One step of a path walk: write the current component, or cross a mount,
+ * or stop (return 1) at the task's root or the global root. */
+static long walk_step(__u64 index, void *ctx)
+{
+	struct walk *w = ctx;
+	/* Locals: CO-RE reads must not see struct walk, which the kernel lacks. */
+	struct dentry *dentry = w->dentry, *parent;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	const unsigned char *name;
+	char *data;
+	long n;
+
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		goto done;
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *pmnt = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (pmnt == mnt)
+			goto done; /* the global root */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = pmnt;
+		w->vfsmnt = (struct vfsmount *)((char *)pmnt +
+						bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)
+		goto done;
+	data = scratch_data();
+	if (!data || w->off > VIGIL_DATA_MAX - VIGIL_NAME_MAX)
+		return 1; /* out of room: truncated */
+	name = BPF_CORE_READ(dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(&data[w->off & DATA_MASK], VIGIL_NAME_MAX, name);
+	if (n <= 0)
+		goto done;
+	w->off += n;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = 1;
+	return 1;
+}
+
+/*
+ * Write the components of a path into the scratch data at off, leaf first,
+ * each NUL-terminated, up to the task's root.  Returns the bytes written;
+ * *trunc is set when the path was deeper than VIGIL_PATH_DEPTH or did not fit.
+ */
+static __always_inline __u32 walk_path(struct walk *w, __u32 off, bool *trunc)
+{
+	w->mnt = real_mount(w->vfsmnt);
+	w->off = off;
+	w->done = 0;
+	bpf_loop(VIGIL_PATH_DEPTH, walk_step, w, 0);
+	*trunc = !w->done;
+	return w->off - off;
+}
+
+static __always_inline __u32 ns_inum(void *ns_common_ptr)
+{
+	struct ns_common *ns = ns_common_ptr;
+
+	return ns ? BPF_CORE_READ(ns, inum) : 0;
+}
+
+static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid_namespace *pidns = NULL;
+	unsigned int level;
+
+	if (nsp) {
+		ns[VIGIL_NS_UTS] = ns_inum(&BPF_CORE_READ(nsp, uts_ns)->ns);
+		ns[VIGIL_NS_IPC] = ns_inum(&BPF_CORE_READ(nsp, ipc_ns)->ns);
+		ns[VIGIL_NS_MNT] = ns_inum(&BPF_CORE_READ(nsp, mnt_ns)->ns);
+		ns[VIGIL_NS_PID_FOR_CHILDREN] = ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
+		ns[VIGIL_NS_NET] = ns_inum(&BPF_CORE_READ(nsp, net_ns)->ns);
+		if (bpf_core_field_exists(nsp->time_ns)) {
+			ns[VIGIL_NS_TIME] = ns_inum(&BPF_CORE_READ(nsp, time_ns)->ns);
+			ns[VIGIL_NS_TIME_FOR_CHILDREN] =
+				ns_inum(&BPF_CORE_READ(nsp, time_ns_for_children)->ns);
+		}
+		ns[VIGIL_NS_CGROUP] = ns_inum(&BPF_CORE_READ(nsp, cgroup_ns)->ns);
+	}
+	/* The active pid namespace: pid->numbers[pid->level].ns */
+	if (pid) {
+		level = BPF_CORE_READ(pid, level);
+		bpf_probe_read_kernel(&pidns, sizeof(pidns),
+				      (char *)pid + bpf_core_field_offset(struct pid, numbers) +
+					      (__u64)(level & 31) * bpf_core_type_size(struct upid) +
+					      bpf_core_field_offset(struct upid, ns));
+		if (pidns)
+			ns[VIGIL_NS_PID] = BPF_CORE_READ(pidns, ns.inum);
+	}
+	ns[VIGIL_NS_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
+}
+
+static __always_inline void read_creds(struct task_struct *task, struct vigil_creds *c)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+
+	c->uid = BPF_CORE_READ(cred, uid.val);
+	c->gid = BPF_CORE_READ(cred, gid.val);
+	c->euid = BPF_CORE_READ(cred, euid.val);
+	c->egid = BPF_CORE_READ(cred, egid.val);
+	c->suid = BPF_CORE_READ(cred, suid.val);
+	c->sgid = BPF_CORE_READ(cred, sgid.val);
+	c->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	c->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	/* kernel_cap_t is u32[2] before 6.3 and u64 after: same 8 bytes. */
+	bpf_probe_read_kernel(&c->cap_permitted, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&c->cap_effective, 8, &cred->cap_effective);
+	bpf_probe_read_kernel(&c->cap_inheritable, 8, &cred->cap_inheritable);
+	c->auid = (__u32)-1;
+	if (bpf_core_field_exists(task->loginuid))
+		c->auid = BPF_CORE_READ(task, loginuid.val);
+}
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node___old *old = (void *)kn;
+
+	if (bpf_core_field_exists(old->parent))
+		return BPF_CORE_READ(old, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+/* Parent identity for a task that is not (yet) in the table. */
+static __always_inline void parent_key(struct task_struct *task, struct vigil_proc_key *pk)
+{
+	struct vigil_proc_entry *pe;
+	__u32 ppid = BPF_CORE_READ(task, real_parent, tgid);
+
+	pk->pid = ppid;
+	pe = bpf_map_lookup_elem(&proc_table, &ppid);
+	pk->ktime = pe ? pe->ktime : 0;
+}
+
+static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct vigil_proc_entry entry = {};
+	struct vigil_clone_event *ev;
+	__u32 tgid = BPF_CORE_READ(child, tgid);
+	__u64 now = bpf_ktime_get_ns();
+
+	if (BPF_CORE_READ(child, pid) != tgid)
+		return 0; /* a new thread, not a new process */
+
+	entry.ktime = now;
+	parent_key(child, &entry.parent);
+	if (bpf_map_update_elem(&proc_table, &tgid, &entry, BPF_ANY))
+		stat_inc(VIGIL_STAT_TABLE_FULL);
+
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		stat_inc(VIGIL_STAT_LOST_CLONE);
+		return 0;
+	}
+	ev->hdr.type = VIGIL_MSG_CLONE;
+	ev->hdr.pad = 0;
+	ev->hdr.size = sizeof(*ev);
+	ev->hdr.ktime = now;
+	ev->proc.pid = tgid;
+	ev->proc.pad = 0;
+	ev->proc.ktime = now;
+	ev->parent = entry.parent;
+	ev->tid = BPF_CORE_READ(child, pid);
+	ev->pad = 0;
+	bpf_ringbuf_submit(ev, 0);
+	stat_inc(VIGIL_STAT_CLONE);
+	return 0;
+}
+
+static __always_inline int handle_exec(struct task_struct *task, struct linux_binprm *bprm)
+{
+	struct vigil_proc_entry entry = {}, *pe;
+	struct exec_scratch *s;
+	struct vigil_exec_event *ev;
+	char *data;
+	struct fs_struct *fs;
+	struct mm_struct *mm;
+	struct kernfs_node *kn;
+	struct walk w = {};
+	bool trunc;
+	__u32 zero = 0, tgid, off = 0, len;
+	unsigned long arg_start, arg_end;
+	long n;
+	__u64 now = bpf_ktime_get_ns();
+
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	ev = (struct vigil_exec_event *)s->raw;
+	data = s->raw + sizeof(*ev);
+	tgid = BPF_CORE_READ(task, tgid);
+
+	pe = bpf_map_lookup_elem(&proc_table, &tgid);
+	if (pe) {
+		entry.parent = pe->parent;
+	} else {
+		parent_key(task, &entry.parent);
+		entry.flags |= VIGIL_EXEC_F_NO_PARENT;
+	}
+	entry.ktime = now;
+	if (bpf_map_update_elem(&proc_table, &tgid, &entry, BPF_ANY))
+		stat_inc(VIGIL_STAT_TABLE_FULL);
+
+	ev->hdr.type = VIGIL_MSG_EXEC;
+	ev->hdr.pad = 0;
+	ev->hdr.ktime = now;
+	ev->proc.pid = tgid;
+	ev->proc.pad = 0;
+	ev->proc.ktime = now;
+	ev->parent = entry.parent;
+	ev->tid = BPF_CORE_READ(task, pid);
+	ev->flags = entry.flags;
+	ev->cgroup_id = 0;
+	read_creds(task, &ev->creds);
+	__builtin_memset(ev->ns, 0, sizeof(ev->ns));
+	read_namespaces(task, ev->ns);
+	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), task->comm);
+
+	fs = BPF_CORE_READ(task, fs);
+	w.root_dentry = BPF_CORE_READ(fs, root.dentry);
+	w.root_mnt = BPF_CORE_READ(fs, root.mnt);
+
+	/* Binary: bprm->filename when absolute, else the walked path of the file. */
+	n = bpf_probe_read_kernel_str(data, VIGIL_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
+	if (n > 1 && data[0] == '/') {
+		if (n == VIGIL_FILENAME_MAX)
+			ev->flags |= VIGIL_EXEC_F_TRUNC_FILENAME;
+		off = n;
+	} else {
+		struct file *file = BPF_CORE_READ(bprm, file);
+
+		w.dentry = BPF_CORE_READ(file, f_path.dentry);
+		w.vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+		off = walk_path(&w, 0, &trunc);
+		ev->flags |= VIGIL_EXEC_F_FILENAME_WALKED;
+		if (trunc)
+			ev->flags |= VIGIL_EXEC_F_TRUNC_PATH;
+	}
+	ev->binary_len = off;
+
+	/* Current working directory. */
+	w.dentry = BPF_CORE_READ(fs, pwd.dentry);
+	w.vfsmnt = BPF_CORE_READ(fs, pwd.mnt);
+	len = walk_path(&w, off & DATA_MASK, &trunc);
+	if (trunc)
+		ev->flags |= VIGIL_EXEC_F_TRUNC_CWD;
+	ev->cwd_len = len;
+	off += len;
+
+	/* Arguments, straight from the new image's stack. */
+	mm = BPF_CORE_READ(task, mm);
+	arg_start = BPF_CORE_READ(mm, arg_start);
+	arg_end = BPF_CORE_READ(mm, arg_end);
+	len = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (len > VIGIL_ARGS_MAX - 1) {
+		len = VIGIL_ARGS_MAX - 1;
+		ev->flags |= VIGIL_EXEC_F_TRUNC_ARGS;
+	}
+	len &= VIGIL_ARGS_MAX - 1;
+	if (len && off <= VIGIL_DATA_MAX - VIGIL_ARGS_MAX) {
+		if (bpf_probe_read_user(&data[off & DATA_MASK], len, (void *)arg_start)) {
+			ev->flags |= VIGIL_EXEC_F_ERR_ARGS;
+			len = 0;
+		}
+	} else if (len) {
+		ev->flags |= VIGIL_EXEC_F_TRUNC_ARGS;
+		len = 0;
+	}
+	ev->args_len = len;
+	off += len;
+
+	/* Cgroup (v2) of the task: id, leaf name and the parent's name. */
+	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	ev->cgroup_id = BPF_CORE_READ(kn, id);
+	len = 0;
+	if (off <= VIGIL_DATA_MAX - 2 * VIGIL_CGRP_NAME_MAX) {
+		n = bpf_probe_read_kernel_str(&data[off & DATA_MASK], VIGIL_CGRP_NAME_MAX,
+					      BPF_CORE_READ(kn, name));
+		if (n > 0) {
+			len = n;
+			kn = kn_parent(kn);
+			n = 0;
+			if (kn)
+				n = bpf_probe_read_kernel_str(&data[(off + len) & DATA_MASK],
+							      VIGIL_CGRP_NAME_MAX,
+							      BPF_CORE_READ(kn, name));
+			if (n <= 0) {
+				data[(off + len) & DATA_MASK] = 0;
+				n = 1;
+			}
+			len += n;
+		}
+	}
+	ev->cgroup_len = len;
+	off += len;
+
+	off &= DATA_MASK;
+	ev->hdr.size = sizeof(*ev) + off;
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev) + off, 0)) {
+		stat_inc(VIGIL_STAT_LOST_EXEC);
+		return 0;
+	}
+	stat_inc(VIGIL_STAT_EXEC);
+	return 0;
+}
+
+static __always_inline int handle_exit(struct task_struct *task)
+{
+	struct vigil_proc_entry *pe;
+	struct vigil_exit_event *ev;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	/* Only the last thread of the group reports the process exit. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		stat_inc(VIGIL_STAT_LOST_EXIT);
+		bpf_map_delete_elem(&proc_table, &tgid);
+		return 0;
+	}
+	ev->hdr.type = VIGIL_MSG_EXIT;
+	ev->hdr.pad = 0;
+	ev->hdr.size = sizeof(*ev);
+	ev->hdr.ktime = bpf_ktime_get_ns();
+	ev->proc.pid = tgid;
+	ev->proc.pad = 0;
+	pe = bpf_map_lookup_elem(&proc_table, &tgid);
+	if (pe) {
+		ev->proc.ktime = pe->ktime;
+		ev->parent = pe->parent;
+	} else {
+		ev->proc.ktime = 0;
+		parent_key(task, &ev->parent);
+	}
+	ev->tid = BPF_CORE_READ(task, pid);
+	ev->exit_code = BPF_CORE_READ(task, exit_code);
+	bpf_ringbuf_submit(ev, 0);
+	bpf_map_delete_elem(&proc_table, &tgid);
+	stat_inc(VIGIL_STAT_EXIT);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_btf_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_btf_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return handle_exec(task, bprm);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_btf_exit, struct task_struct *task)
+{
+	return handle_exit(task);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(raw_tp_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(raw_tp_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return handle_exec(task, bprm);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(raw_tp_exit, struct task_struct *task)
+{
+	return handle_exit(task);
+}

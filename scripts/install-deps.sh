@@ -1,0 +1,38 @@
+#!/bin/sh
+# Install every Debian package vigil needs to build, test and run its VM suite.
+# Idempotent: when every package is present it changes nothing and prints one line.
+set -eu
+
+PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
+libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
+qemu-system-x86 busybox-static cpio gzip"
+
+# Benchmark-only packages, pulled in with --bench.
+BENCH_PKGS="auditd bpftrace hyperfine"
+
+if [ "${1:-}" = "--bench" ]; then
+	PKGS="$PKGS $BENCH_PKGS"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing:$missing; run as root (sudo) to install them" >&2
+	exit 1
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
