@@ -18,14 +18,15 @@ static bool needs_quote(const char *s, bool space_ok)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < ' ' || c == 0x7f || c == '"' || (c == ' ' && !space_ok))
+		if (c < ' ' || c == 0x7f || ((c == ' ' || c == '"') && !space_ok))
 			return true;
 	}
 	return false;
 }
 
-/* Arguments are space-separated by nature: only control characters and
- * quotes make them quoted.  Other fields are quoted on spaces as well. */
+/* Arguments are space-separated and carry Tetragon's quotes by nature: only
+ * control characters make them quoted.  Other fields are quoted on spaces
+ * and quotes as well. */
 static void put_quoted(FILE *out, const char *s, bool space_ok)
 {
 	if (!needs_quote(s, space_ok)) {

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Host integration suite: every tests/integration/*.sh against this
+# machine's kernel, with the freshly built vigild.
+set -u
+build=${1:?usage: tests/host/run.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+[ "$(id -u)" -eq 0 ] || { echo "host: not ok - the host suite loads BPF programs and needs root"; echo "host: 0 passed, 1 failed"; exit 1; }
+export VIGILD="$here/$build/vigild" HELPERS="$here/$build/test-helpers" VIGIL_ENV=host
+case $build in /*) export VIGILD="$build/vigild" HELPERS="$build/test-helpers" ;; esac
+passed=0
+failed=0
+for t in "$here"/tests/integration/*.sh; do
+	out=$(sh "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/host: /'
+	p=$(printf '%s\n' "$out" | grep -c '^ok - ')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok - ')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "host: not ok - $(basename "$t") exited $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "host: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
