@@ -86,7 +86,10 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 			n += (size_t)snprintf(flags + n, sizeof(flags) - n, "%s%s", n ? " " : "",
 					      flag_words[i].word);
 
-	add_str(o, "exec_id", p->exec_id);
+	char id[VIGIL_EXEC_ID_MAX];
+
+	vigil_exec_id(ctx->node_name, p->ktime, p->pid, id, sizeof(id));
+	add_str(o, "exec_id", id);
 	add_u32(o, "pid", p->pid);
 	add_u32(o, "uid", c->uid);
 	add_str(o, "cwd", p->cwd);
@@ -96,7 +99,11 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 	add_time(o, "start_time", ctx, p->ktime);
 	add_u32(o, "auid", c->auid);
 	add_str(o, "docker", p->container_id);
-	add_str(o, "parent_exec_id", p->parent_exec_id);
+	if (p->parent_key.pid) {
+		vigil_exec_id(ctx->node_name, p->parent_key.ktime, p->parent_key.pid, id,
+			      sizeof(id));
+		add_str(o, "parent_exec_id", id);
+	}
 
 	cap = json_object_new_object();
 	add_caps(cap, "permitted", c->cap_permitted);

@@ -27,11 +27,18 @@ int vigil_join_reversed_path(const char *comps, size_t len, char *out, size_t ou
 	size_t n = 0, i = 0, o = 0;
 	int err = 0;
 
-	if (outsz < 2)
+	if (outsz < 2) {
+		if (outsz)
+			out[0] = '\0';
 		return -ENAMETOOLONG;
-	while (i < len && n < sizeof(starts) / sizeof(starts[0])) {
+	}
+	while (i < len) {
 		size_t l = strnlen(comps + i, len - i);
 
+		if (l && n == sizeof(starts) / sizeof(starts[0])) {
+			err = -ENAMETOOLONG; /* deeper than we keep: the root side is lost */
+			break;
+		}
 		if (l)
 			starts[n++] = i;
 		i += l + 1;

@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 	};
 	enum output_mode mode = OUT_DEFAULT;
 	const char *export_path = NULL, *ready_path = NULL, *stats_path = NULL;
-	char node[256] = "";
+	char node[VIGIL_NODE_NAME_MAX + 1] = "";
 	bool probe_only = false, probe_json = false, seed = true;
 	struct vigil_features feats;
 	struct vigil_sensor *sensor = NULL;

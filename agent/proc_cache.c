@@ -17,7 +17,7 @@
 #define BUCKETS 16384
 
 struct vigil_cache {
-	char node[256];
+	char node[VIGIL_NODE_NAME_MAX + 1];
 	struct vigil_process *bucket[BUCKETS];
 	size_t live;
 	size_t total;
@@ -27,7 +27,7 @@ static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 
 void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz)
 {
-	char raw[320];
+	char raw[VIGIL_NODE_NAME_MAX + 48];
 	size_t n, i, o = 0;
 
 	n = (size_t)snprintf(raw, sizeof(raw), "%s:%" PRIu64 ":%" PRIu32, node, ktime, pid);
@@ -133,7 +133,6 @@ static struct vigil_process *new_record(struct vigil_cache *c, uint32_t pid, uin
 	p->tid = tid;
 	p->ktime = ktime;
 	p->creds.auid = (uint32_t)-1;
-	vigil_exec_id(c->node, ktime, pid, p->exec_id, sizeof(p->exec_id));
 	c->total++;
 	return p;
 }
@@ -144,8 +143,8 @@ static int set_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-/* Attach p to the parent identified by key; when the parent is unknown
- * its exec_id is still derivable from the key. */
+/* Attach p to the parent identified by key; when the parent's record is
+ * gone the key still names it. */
 static void attach_parent(struct vigil_cache *c, struct vigil_process *p,
 			  const struct vigil_proc_key *key)
 {
@@ -156,10 +155,10 @@ static void attach_parent(struct vigil_cache *c, struct vigil_process *p,
 	if (parent) {
 		vigil_process_get(parent);
 		p->parent = parent;
-		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+		p->parent_key.pid = parent->pid;
+		p->parent_key.ktime = parent->ktime;
 	} else if (key->pid && key->ktime) {
-		vigil_exec_id(c->node, key->ktime, key->pid, p->parent_exec_id,
-			      sizeof(p->parent_exec_id));
+		p->parent_key = *key;
 	}
 }
 
@@ -262,7 +261,8 @@ void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint
 		return;
 	vigil_process_get(parent);
 	p->parent = parent;
-	snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+	p->parent_key.pid = parent->pid;
+	p->parent_key.ktime = parent->ktime;
 }
 
 size_t vigil_cache_live(const struct vigil_cache *c)

@@ -25,7 +25,9 @@
 #define VIGIL_PF_ERR_CWD (1U << 7)
 #define VIGIL_PF_CLONE (1U << 8)
 
-#define VIGIL_EXEC_ID_MAX 128
+/* base64 of "node:ktime:pid" with a node name of up to 255 bytes */
+#define VIGIL_NODE_NAME_MAX 255
+#define VIGIL_EXEC_ID_MAX 400
 
 struct vigil_process {
 	struct vigil_process *hnext; /* pid hash chain */
@@ -37,8 +39,9 @@ struct vigil_process {
 	uint32_t pid;
 	uint32_t tid;
 	uint64_t ktime; /* exec (or clone) CLOCK_MONOTONIC ns: identity */
-	char exec_id[VIGIL_EXEC_ID_MAX];
-	char parent_exec_id[VIGIL_EXEC_ID_MAX];
+	/* The parent's identity, kept even when its record is gone; pid 0 when
+	 * unknown.  exec_id and parent_exec_id derive from these keys. */
+	struct vigil_proc_key parent_key;
 	uint32_t flags;
 
 	char *binary;
@@ -98,7 +101,8 @@ void vigil_process_put(struct vigil_cache *c, struct vigil_process *p);
 size_t vigil_cache_live(const struct vigil_cache *c); /* records reachable by pid */
 size_t vigil_cache_total(const struct vigil_cache *c); /* all allocated records */
 
-/* base64("node:ktime:pid"), as Tetragon's exec_id. */
+/* base64("node:ktime:pid"), as Tetragon's exec_id; out needs
+ * VIGIL_EXEC_ID_MAX bytes for any node name of up to VIGIL_NODE_NAME_MAX. */
 void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz);
 
 #endif

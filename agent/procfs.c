@@ -181,8 +181,9 @@ int vigil_procfs_read(const char *root, uint32_t pid, long ticks_per_sec,
 		out->cwd[0] = '\0';
 
 	n = read_file(root, pid, "cmdline", buf, sizeof(buf));
-	if (n > 0)
-		vigil_join_args(buf, (size_t)n, out->args, sizeof(out->args));
+	if (n > 0 && (vigil_join_args(buf, (size_t)n, out->args, sizeof(out->args)) ||
+		      (size_t)n == sizeof(buf) - 1))
+		out->args_truncated = true;
 
 	out->creds.auid = (uint32_t)-1;
 	n = read_file(root, pid, "status", buf, sizeof(buf));
@@ -262,7 +263,8 @@ int vigil_procfs_seed(struct vigil_cache *c, const char *root, vigil_seed_fn fn,
 		}
 		d.pid = d.tid = info->pid;
 		d.ktime = info->ktime;
-		d.flags = VIGIL_PF_PROCFS | (strcmp(info->cwd, "/") == 0 ? VIGIL_PF_ROOTCWD : 0);
+		d.flags = VIGIL_PF_PROCFS | (strcmp(info->cwd, "/") == 0 ? VIGIL_PF_ROOTCWD : 0) |
+			  (info->args_truncated ? VIGIL_PF_TRUNC_ARGS : 0);
 		d.binary = info->binary;
 		d.args = info->args;
 		d.cwd = info->cwd;

@@ -7,6 +7,7 @@
 #ifndef VIGIL_PROCFS_H
 #define VIGIL_PROCFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "process.h"
@@ -16,6 +17,7 @@ struct vigil_procfs_info {
 	uint64_t ktime; /* start time, ns since boot */
 	char binary[4096];
 	char args[VIGIL_ARGS_MAX * 2];
+	bool args_truncated;
 	char cwd[4096];
 	struct vigil_creds creds;
 	uint32_t ns[VIGIL_NS_COUNT];

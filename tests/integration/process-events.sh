@@ -8,8 +8,9 @@ set -u
 EV="$T/events.json"
 start_vigild --export-filename "$EV" || { finish; exit 1; }
 
-# 1. exec with arguments, from a known parent
-/bin/sh -c 'echo $$ > '"$T"'/p1; /bin/true vigil-marker-1 "two words"'
+# 1. exec with arguments, from a known parent (": " keeps a shell such as
+#    busybox ash from exec-ing its last command in place of forking it)
+/bin/sh -c 'echo $$ > '"$T"'/p1; /bin/true vigil-marker-1 "two words"; :'
 # 2. exit status
 /bin/sh -c 'echo $$ > '"$T"'/p2; exit 7'
 # 3. killed by a signal

@@ -1,0 +1,120 @@
+#!/bin/sh
+# /init of the vigil VM test initramfs (tests/vm/init.sh; run by busybox sh as PID 1).
+#
+# Mounts the kernel file systems, runs every executable /vigil/tests/guest/*.sh,
+# then every executable /vigil/tests/integration/*.sh, echoes their output to the
+# console and ends with exactly one line
+#     VIGIL-VM-RESULT passed=<N> failed=<M>
+# followed by `poweroff -f`.  tests/vm/run.sh parses that line from the serial log.
+#
+# A test script prints `ok - <name>` / `not ok - <name>: <why>` lines and exits
+# non-zero on any failure.  A script that exits non-zero without printing a
+# `not ok` line counts as one failure (a line saying so is printed).
+# Each script gets VIGIL_VM_TEST_TIMEOUT seconds (kernel command line
+# vigil.test_timeout=N, default 120) before it is killed and counted as failed;
+# processes a script leaves behind are killed before the next one runs.
+
+# No `set -e`: PID 1 must survive any failing command and always reach the
+# result line and poweroff.
+set -u
+
+export PATH=/vigil/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root
+umask 022
+
+# Never return from PID 1 without powering off: the kernel would panic (which,
+# with panic=-1 and qemu -no-reboot, also ends the VM, but less readably).
+finish() {
+	sync
+	poweroff -f
+	# poweroff -f only returns if the reboot syscall failed.
+	echo "init: poweroff -f failed; halting" >/dev/console 2>&1
+	while :; do sleep 3600; done
+}
+
+mnt() { # mnt TYPE DIR [OPTIONS]
+	mkdir -p "$2"
+	if ! mount -t "$1" ${3:+-o "$3"} "$1" "$2" 2>/tmp/mount.err; then
+		echo "init: warning: mount -t $1 $2 failed: $(cat /tmp/mount.err 2>/dev/null)"
+	fi
+}
+
+mkdir -p /proc /sys /dev /tmp /run /root
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || mount -t tmpfs -o mode=0755 tmpfs /dev
+# The kernel opened /dev/console before /init ran if the initramfs had it;
+# reopen it from devtmpfs so that all output certainly reaches the serial line.
+exec </dev/console >/dev/console 2>&1
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mnt proc /proc
+mnt sysfs /sys
+mnt securityfs /sys/kernel/security
+mnt bpf /sys/fs/bpf mode=0700
+mnt tracefs /sys/kernel/tracing
+mnt cgroup2 /sys/fs/cgroup
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts 2>/dev/null || true
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null || true
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null ||
+	echo "init: warning: cannot bring up loopback"
+hostname vigil-vm 2>/dev/null || true
+
+timeout_s=120
+# shellcheck disable=SC2013 # the command line is split into words on purpose
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	vigil.test_timeout=*) timeout_s=${arg#vigil.test_timeout=} ;;
+	esac
+done
+
+# Start on a fresh line: the first console line can be glued to the BIOS output.
+echo
+echo "VIGIL-VM-KERNEL $(uname -r)"
+echo "init: active LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null || echo '?')"
+
+export VIGILD=/vigil/bin/vigild HELPERS=/vigil/bin VIGIL_ENV=vm
+
+passed=0
+failed=0
+n=0
+for script in /vigil/tests/guest/*.sh /vigil/tests/integration/*.sh; do
+	[ -f "$script" ] || continue
+	if [ ! -x "$script" ]; then
+		echo "# init: $script is not executable: not run"
+		continue
+	fi
+	n=$((n + 1))
+	out=/tmp/vm-test.$n.out
+	echo "# init: running $script"
+	# The output goes to a file, not through a pipe: a background process the
+	# script left behind (e.g. a vigild) would hold a pipe open and hang us.
+	(cd /tmp && exec timeout "$timeout_s" "$script") >"$out" 2>&1 </dev/null
+	rc=$?
+	cat "$out"
+	# Clean slate for the next script: kill whatever this one left running
+	# (kill -1 from PID 1 reaches every process but init and kernel threads).
+	kill -KILL -1 2>/dev/null
+	sleep 0.2 2>/dev/null || true
+	p=$(grep -c '^ok - ' "$out" || true)
+	f=$(grep -c '^not ok - ' "$out" || true)
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		case $rc in
+		143 | 137) why="killed after ${timeout_s}s (timeout)" ;;
+		*) why="exited $rc" ;;
+		esac
+		echo "not ok - ${script##*/}: $why without a 'not ok' line"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "# init: $script exit=$rc ok=$p not_ok=$f"
+done
+
+if [ "$n" -eq 0 ]; then
+	echo "not ok - vm init: no executable test script found under /vigil/tests"
+	failed=$((failed + 1))
+fi
+
+echo "VIGIL-VM-RESULT passed=$passed failed=$failed"
+finish

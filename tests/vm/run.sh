@@ -1,0 +1,123 @@
+#!/bin/sh
+# tests/vm/run.sh BUILD_DIR
+#
+# The VM suite: boot each Debian cloud kernel (6.1, 6.12) in QEMU (TCG) with an
+# initramfs holding vigild, the test helpers and the test scripts; /init runs
+# tests/vm/guest/*.sh and tests/integration/*.sh and prints
+# `VIGIL-VM-RESULT passed=N failed=M`.  Every test line is echoed here prefixed
+# with the kernel name (`ok - [6.1] probe reports bpf_lsm`), then one summary
+# line `vm: N passed, M failed`.  Exit status non-zero if anything failed.
+#
+# A kernel that cannot be fetched, does not boot, panics or times out counts as a
+# failure: this suite never skips.
+#
+# Environment:
+#   VM_KERNELS   kernels to boot (default "6.1 6.12")
+#   VM_TIMEOUT   seconds per boot, tests included (default 300)
+#   VM_TEST_TIMEOUT  seconds per test script inside the guest (default 120)
+#   VM_APPEND    extra kernel command-line arguments
+#   VM_EXTRA_BINS    extra host programs for the initramfs (see mkinitramfs.sh)
+# Logs: BUILD_DIR/vm/<kernel>.log (the whole serial console).
+set -eu
+export LC_ALL=C
+
+me=run.sh
+die() {
+	echo "$me: error: $*" >&2
+	exit 1
+}
+
+[ $# -eq 1 ] || die "usage: tests/vm/run.sh BUILD_DIR"
+build_dir=$1
+here=$(cd "$(dirname "$0")" && pwd)
+kernels=${VM_KERNELS:-6.1 6.12}
+vm_timeout=${VM_TIMEOUT:-300}
+test_timeout=${VM_TEST_TIMEOUT:-120}
+qemu=${QEMU:-qemu-system-x86_64}
+
+[ -d "$build_dir" ] || die "build directory '$build_dir' does not exist (run make first)"
+command -v "$qemu" >/dev/null 2>&1 ||
+	die "'$qemu' not found (run scripts/install-deps.sh: qemu-system-x86)"
+command -v timeout >/dev/null 2>&1 || die "'timeout' (coreutils) not found"
+
+vm_dir=$build_dir/vm
+mkdir -p "$vm_dir" || die "cannot create $vm_dir"
+initrd=$vm_dir/initramfs.cpio.gz
+
+passed=0
+failed=0
+fail() { # fail KERNEL MESSAGE: one failure line of the suite
+	echo "not ok - [$1] $2"
+	failed=$((failed + 1))
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# The serial log without \r and terminal escapes (SeaBIOS and the console
+# driver emit resets such as ESC c ESC [2J, which can prefix a test line).
+esc=$(printf '\033')
+clean_log() {
+	tr -d '\r' <"$1" | sed -e "s/${esc}\[[0-9;?]*[A-Za-z]//g" -e "s/${esc}[A-Za-z]//g"
+}
+
+# The initramfs is the same for every kernel: build it once.
+t0=$(now_ms)
+if ! "$here/mkinitramfs.sh" "$build_dir" "$initrd"; then
+	for k in $kernels; do fail "$k" "vm: building the initramfs failed (see the messages above)"; done
+	echo "vm: $passed passed, $failed failed"
+	exit 1
+fi
+echo "# vm: initramfs $initrd: $(($(wc -c <"$initrd") / 1024)) KiB, built in $(($(now_ms) - t0)) ms"
+
+for k in $kernels; do
+	log=$vm_dir/$k.log
+	rm -f "$log"
+	if ! vmlinuz=$(VM_KERNELS=$k "$here/kernels.sh" "$build_dir"); then
+		fail "$k" "vm: could not get the $k kernel (see the kernels.sh messages above)"
+		continue
+	fi
+	if [ -z "$vmlinuz" ] || [ ! -f "$vmlinuz" ]; then
+		fail "$k" "vm: kernels.sh printed no usable vmlinuz path ('$vmlinuz')"
+		continue
+	fi
+
+	t0=$(now_ms)
+	rc=0
+	timeout -k 10 "$vm_timeout" "$qemu" \
+		-accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
+		-nographic -no-reboot \
+		-kernel "$vmlinuz" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 lsm=lockdown,capability,bpf quiet vigil.test_timeout=$test_timeout ${VM_APPEND:-}" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	ms=$(($(now_ms) - t0))
+
+	result=$(clean_log "$log" | grep -a -o 'VIGIL-VM-RESULT passed=[0-9]* failed=[0-9]*' | tail -n 1) || true
+	clean_log "$log" | grep -a -E '^(not )?ok - ' |
+		sed -e "s/^ok - /ok - [$k] /" -e "s/^not ok - /not ok - [$k] /"
+
+	if [ -z "$result" ]; then
+		case $rc in
+		124 | 137) why="timed out after ${vm_timeout}s" ;;
+		0) why="qemu exited 0" ;;
+		*) why="qemu exited $rc" ;;
+		esac
+		if grep -a -q 'Kernel panic' "$log"; then
+			why="$why, kernel panic: $(clean_log "$log" | grep -a -m 1 'Kernel panic' | cut -c1-160)"
+		fi
+		fail "$k" "vm: no VIGIL-VM-RESULT line ($why); see $log"
+		echo "# [$k] last lines of $log:"
+		clean_log "$log" | tail -n 15 | sed 's/^/#   /'
+		continue
+	fi
+
+	p=$(echo "$result" | sed 's/.*passed=\([0-9]*\).*/\1/')
+	f=$(echo "$result" | sed 's/.*failed=\([0-9]*\).*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ]; then
+		# The tests ran, but the VM did not power off by itself.
+		fail "$k" "vm: qemu did not exit cleanly after the result line (status $rc; timeout ${vm_timeout}s); see $log"
+	fi
+	echo "# [$k] $(basename "$vmlinuz"): $result, boot+tests ${ms} ms, log $log"
+done
+
+echo "vm: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
