@@ -208,6 +208,34 @@ static void test_read_parses_stat_exe_cmdline_cwd(void **state)
 	free(info);
 }
 
+static void test_read_marks_long_cmdline_truncated(void **state)
+{
+	const char *root = *state;
+	struct vigil_procfs_info *info;
+	struct fake_proc p = curl;
+	static char cmdline[6000];
+
+	/* "curl" then one argument longer than the joined-args buffer */
+	memset(cmdline, 'x', sizeof(cmdline));
+	memcpy(cmdline, "curl", 5);
+	cmdline[sizeof(cmdline) - 1] = '\0';
+	p.cmdline = cmdline;
+	p.cmdline_len = sizeof(cmdline);
+	make_proc(root, &p);
+	info = read_ok(root, 1234, 100);
+	assert_true(info->args_truncated);
+	assert_true(strlen(info->args) < sizeof(info->args));
+	free(info);
+
+	/* the same process with a short command line is not marked */
+	p = curl;
+	p.pid = 1235;
+	make_proc(root, &p);
+	info = read_ok(root, 1235, 100);
+	assert_false(info->args_truncated);
+	free(info);
+}
+
 static void test_read_ktime_uses_ticks_per_sec(void **state)
 {
 	const char *root = *state;
@@ -588,6 +616,8 @@ static void test_seed_missing_root_is_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest procfs[] = {
+		cmocka_unit_test_setup_teardown(test_read_marks_long_cmdline_truncated, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_read_parses_stat_exe_cmdline_cwd, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_read_ktime_uses_ticks_per_sec, setup,
