@@ -10,19 +10,7 @@
 #include <json-c/json.h>
 
 #include "encode.h"
-
-static const char *const ns_names[VIGIL_NS_COUNT] = {
-	[VIGIL_NS_UTS] = "uts",
-	[VIGIL_NS_IPC] = "ipc",
-	[VIGIL_NS_MNT] = "mnt",
-	[VIGIL_NS_PID] = "pid",
-	[VIGIL_NS_PID_FOR_CHILDREN] = "pid_for_children",
-	[VIGIL_NS_NET] = "net",
-	[VIGIL_NS_TIME] = "time",
-	[VIGIL_NS_TIME_FOR_CHILDREN] = "time_for_children",
-	[VIGIL_NS_CGROUP] = "cgroup",
-	[VIGIL_NS_USER] = "user",
-};
+#include "event.h"
 
 static const struct {
 	uint32_t flag;
@@ -121,7 +109,7 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 		add_u32(one, "inum", p->ns[i]);
 		if (ctx->host_ns[i] && p->ns[i] == ctx->host_ns[i])
 			json_object_object_add(one, "is_host", json_object_new_boolean(1));
-		json_object_object_add(ns, ns_names[i], one);
+		json_object_object_add(ns, vigil_ns_name(i), one);
 	}
 	json_object_object_add(o, "ns", ns);
 

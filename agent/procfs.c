@@ -13,19 +13,6 @@
 #include "log.h"
 #include "procfs.h"
 
-static const char *const ns_files[VIGIL_NS_COUNT] = {
-	[VIGIL_NS_UTS] = "uts",
-	[VIGIL_NS_IPC] = "ipc",
-	[VIGIL_NS_MNT] = "mnt",
-	[VIGIL_NS_PID] = "pid",
-	[VIGIL_NS_PID_FOR_CHILDREN] = "pid_for_children",
-	[VIGIL_NS_NET] = "net",
-	[VIGIL_NS_TIME] = "time",
-	[VIGIL_NS_TIME_FOR_CHILDREN] = "time_for_children",
-	[VIGIL_NS_CGROUP] = "cgroup",
-	[VIGIL_NS_USER] = "user",
-};
-
 /* Read a whole small file; returns bytes read or a negative errno. */
 static ssize_t read_file(const char *root, uint32_t pid, const char *name, char *buf, size_t len)
 {
@@ -72,7 +59,7 @@ int vigil_procfs_ns(const char *proc_root, uint32_t pid, uint32_t ns[VIGIL_NS_CO
 		const char *open_br;
 
 		ns[i] = 0;
-		snprintf(name, sizeof(name), "ns/%s", ns_files[i]);
+		snprintf(name, sizeof(name), "ns/%s", vigil_ns_name(i));
 		if (read_link(proc_root, pid, name, link, sizeof(link)))
 			continue;
 		/* "uts:[4026531838]" */
