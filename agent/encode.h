@@ -19,14 +19,14 @@ enum vigil_out_kind {
 
 struct vigil_encode_ctx {
 	const char *node_name;
-	uint64_t boot_wall_ns; /* wall-clock ns at CLOCK_MONOTONIC zero */
+	uint64_t boot_wall_ns;		  /* wall-clock ns at CLOCK_MONOTONIC zero */
 	uint32_t host_ns[VIGIL_NS_COUNT]; /* pid 1's namespaces, for is_host */
 };
 
 struct vigil_out_event {
 	enum vigil_out_kind kind;
 	const struct vigil_process *proc;
-	uint64_t ktime; /* when it happened, CLOCK_MONOTONIC ns */
+	uint64_t ktime;	    /* when it happened, CLOCK_MONOTONIC ns */
 	uint32_t exit_code; /* VIGIL_OUT_EXIT: status << 8 | signal */
 };
 

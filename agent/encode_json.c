@@ -16,10 +16,14 @@ static const struct {
 	uint32_t flag;
 	const char *word;
 } flag_words[] = {
-	{ VIGIL_PF_EXECVE, "execve" },	     { VIGIL_PF_PROCFS, "procFS" },
-	{ VIGIL_PF_TRUNC_ARGS, "truncArgs" }, { VIGIL_PF_MISS, "miss" },
-	{ VIGIL_PF_ERR_FILENAME, "errorFilename" }, { VIGIL_PF_ERR_ARGS, "errorArgs" },
-	{ VIGIL_PF_ROOTCWD, "rootcwd" },     { VIGIL_PF_ERR_CWD, "errorCWD" },
+	{ VIGIL_PF_EXECVE, "execve" },
+	{ VIGIL_PF_PROCFS, "procFS" },
+	{ VIGIL_PF_TRUNC_ARGS, "truncArgs" },
+	{ VIGIL_PF_MISS, "miss" },
+	{ VIGIL_PF_ERR_FILENAME, "errorFilename" },
+	{ VIGIL_PF_ERR_ARGS, "errorArgs" },
+	{ VIGIL_PF_ROOTCWD, "rootcwd" },
+	{ VIGIL_PF_ERR_CWD, "errorCWD" },
 	{ VIGIL_PF_CLONE, "clone" },
 };
 
@@ -157,8 +161,8 @@ int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
 	add_str(root, "node_name", ctx->node_name);
 	add_time(root, "time", ctx, ev->ktime);
 
-	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(root,
+					   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s || fputs(s, out) == EOF || fputc('\n', out) == EOF)
 		err = -EIO;
 	json_object_put(root);

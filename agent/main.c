@@ -31,8 +31,8 @@ enum output_mode { OUT_DEFAULT, OUT_JSON, OUT_COMPACT, OUT_NONE };
 struct agent {
 	struct vigil_cache *cache;
 	struct vigil_encode_ctx enc;
-	FILE *json; /* JSON lines: stdout or the export file */
-	FILE *compact; /* compact lines: stdout */
+	FILE *json;	     /* JSON lines: stdout or the export file */
+	FILE *compact;	     /* compact lines: stdout */
 	uint64_t handled[4]; /* by message type */
 	uint64_t bad;
 	int err;
@@ -204,8 +204,8 @@ static uint64_t clock_ns(clockid_t id)
 
 static void report_losses(const uint64_t *now, uint64_t *reported)
 {
-	uint64_t lost = now[VIGIL_STAT_LOST_EXEC] + now[VIGIL_STAT_LOST_CLONE] +
-			now[VIGIL_STAT_LOST_EXIT];
+	uint64_t lost =
+		now[VIGIL_STAT_LOST_EXEC] + now[VIGIL_STAT_LOST_CLONE] + now[VIGIL_STAT_LOST_EXIT];
 
 	if (lost > *reported) {
 		vigil_err("ring buffer full: %llu events lost so far (exec %llu, clone %llu, "
@@ -290,8 +290,10 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0)
 				mode = OUT_NONE;
 			else {
-				fprintf(stderr, "vigild: --output: unknown mode '%s' "
-						"(json, compact or none)\n", optarg);
+				fprintf(stderr,
+					"vigild: --output: unknown mode '%s' "
+					"(json, compact or none)\n",
+					optarg);
 				return 2;
 			}
 			break;

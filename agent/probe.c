@@ -171,7 +171,8 @@ void vigil_probe_kernel(struct vigil_features *out)
 	set_result(&out->f[VIGIL_FEAT_BTF], "load vmlinux BTF", err);
 
 	err = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
-	set_result(&out->f[VIGIL_FEAT_RINGBUF], "create map", err == 1 ? 0 : (err ? err : -EOPNOTSUPP));
+	set_result(&out->f[VIGIL_FEAT_RINGBUF], "create map",
+		   err == 1 ? 0 : (err ? err : -EOPNOTSUPP));
 
 	probe_prog(out, VIGIL_FEAT_TRACEPOINT, "probe_tracepoint", true);
 	probe_prog(out, VIGIL_FEAT_RAW_TP, "probe_raw_tp", true);
@@ -252,8 +253,8 @@ int vigil_probe_print(FILE *out, const struct vigil_features *f, bool json)
 				       json_object_new_string(vigil_process_sensor_name(s)));
 		json_object_object_add(root, "sensors", sensors);
 		fprintf(out, "%s\n",
-			json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-								     JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_to_json_string_ext(
+				root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
 	} else {
 		char deg[256];

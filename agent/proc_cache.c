@@ -213,8 +213,8 @@ struct vigil_process *vigil_cache_clone(struct vigil_cache *c, uint32_t pid, uin
 	p->refcnt = 1;
 	attach_parent(c, p, parent);
 	src = p->parent;
-	if (set_str(&p->binary, src ? src->binary : "") || set_str(&p->args, src ? src->args : "") ||
-	    set_str(&p->cwd, src ? src->cwd : "")) {
+	if (set_str(&p->binary, src ? src->binary : "") ||
+	    set_str(&p->args, src ? src->args : "") || set_str(&p->cwd, src ? src->cwd : "")) {
 		vigil_process_put(c, p);
 		return NULL;
 	}

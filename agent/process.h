@@ -15,22 +15,22 @@
 #include "vigil_abi.h"
 
 /* Origin and error flags, printed as Tetragon's "flags" words. */
-#define VIGIL_PF_EXECVE (1U << 0)
-#define VIGIL_PF_PROCFS (1U << 1)
-#define VIGIL_PF_TRUNC_ARGS (1U << 2)
-#define VIGIL_PF_MISS (1U << 3) /* not seen at exec, nor seeded */
+#define VIGIL_PF_EXECVE	      (1U << 0)
+#define VIGIL_PF_PROCFS	      (1U << 1)
+#define VIGIL_PF_TRUNC_ARGS   (1U << 2)
+#define VIGIL_PF_MISS	      (1U << 3) /* not seen at exec, nor seeded */
 #define VIGIL_PF_ERR_FILENAME (1U << 4)
-#define VIGIL_PF_ERR_ARGS (1U << 5)
-#define VIGIL_PF_ROOTCWD (1U << 6)
-#define VIGIL_PF_ERR_CWD (1U << 7)
-#define VIGIL_PF_CLONE (1U << 8)
+#define VIGIL_PF_ERR_ARGS     (1U << 5)
+#define VIGIL_PF_ROOTCWD      (1U << 6)
+#define VIGIL_PF_ERR_CWD      (1U << 7)
+#define VIGIL_PF_CLONE	      (1U << 8)
 
 /* base64 of "node:ktime:pid" with a node name of up to 255 bytes */
 #define VIGIL_NODE_NAME_MAX 255
-#define VIGIL_EXEC_ID_MAX 400
+#define VIGIL_EXEC_ID_MAX   400
 
 struct vigil_process {
-	struct vigil_process *hnext; /* pid hash chain */
+	struct vigil_process *hnext;  /* pid hash chain */
 	struct vigil_process *parent; /* reference held */
 	uint32_t refcnt;
 	bool exited;
@@ -68,7 +68,7 @@ struct vigil_exec_desc {
 	const uint32_t *ns;
 	uint64_t cgroup_id;
 	const char *container_id; /* may be "" */
-	const char *pod_uid; /* may be "" */
+	const char *pod_uid;	  /* may be "" */
 };
 
 struct vigil_cache *vigil_cache_new(const char *node_name);
@@ -98,7 +98,7 @@ void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint
 void vigil_process_get(struct vigil_process *p);
 void vigil_process_put(struct vigil_cache *c, struct vigil_process *p);
 
-size_t vigil_cache_live(const struct vigil_cache *c); /* records reachable by pid */
+size_t vigil_cache_live(const struct vigil_cache *c);  /* records reachable by pid */
 size_t vigil_cache_total(const struct vigil_cache *c); /* all allocated records */
 
 /* base64("node:ktime:pid"), as Tetragon's exec_id; out needs

@@ -61,8 +61,8 @@ int vigil_sensor_open(enum vigil_process_sensor kind, vigil_msg_fn fn, void *arg
 	}
 	bpf_object__for_each_program(prog, s->skel->obj)
 	{
-		bpf_program__set_autoload(prog, strncmp(bpf_program__name(prog), prefix,
-							strlen(prefix)) == 0);
+		bpf_program__set_autoload(
+			prog, strncmp(bpf_program__name(prog), prefix, strlen(prefix)) == 0);
 	}
 	err = process_bpf__load(s->skel);
 	if (err) {

@@ -39,7 +39,8 @@ struct {
 /* Scratch space for building an exec message: header plus data with slack
  * so that a masked offset plus one bounded read always stays inside. */
 struct exec_scratch {
-	char raw[sizeof(struct vigil_exec_event) + VIGIL_DATA_MAX + VIGIL_NAME_MAX + VIGIL_ARGS_MAX];
+	char raw[sizeof(struct vigil_exec_event) + VIGIL_DATA_MAX + VIGIL_NAME_MAX +
+		 VIGIL_ARGS_MAX];
 };
 
 struct {
@@ -162,7 +163,8 @@ static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
 		ns[VIGIL_NS_UTS] = ns_inum(&BPF_CORE_READ(nsp, uts_ns)->ns);
 		ns[VIGIL_NS_IPC] = ns_inum(&BPF_CORE_READ(nsp, ipc_ns)->ns);
 		ns[VIGIL_NS_MNT] = ns_inum(&BPF_CORE_READ(nsp, mnt_ns)->ns);
-		ns[VIGIL_NS_PID_FOR_CHILDREN] = ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
+		ns[VIGIL_NS_PID_FOR_CHILDREN] =
+			ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
 		ns[VIGIL_NS_NET] = ns_inum(&BPF_CORE_READ(nsp, net_ns)->ns);
 		if (bpf_core_field_exists(nsp->time_ns)) {
 			ns[VIGIL_NS_TIME] = ns_inum(&BPF_CORE_READ(nsp, time_ns)->ns);
@@ -176,7 +178,8 @@ static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
 		level = BPF_CORE_READ(pid, level);
 		bpf_probe_read_kernel(&pidns, sizeof(pidns),
 				      (char *)pid + bpf_core_field_offset(struct pid, numbers) +
-					      (__u64)(level & 31) * bpf_core_type_size(struct upid) +
+					      (__u64)(level & 31) *
+						      bpf_core_type_size(struct upid) +
 					      bpf_core_field_offset(struct upid, ns));
 		if (pidns)
 			ns[VIGIL_NS_PID] = BPF_CORE_READ(pidns, ns.inum);

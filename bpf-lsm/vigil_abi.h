@@ -9,12 +9,12 @@
 #ifndef VIGIL_ABI_H
 #define VIGIL_ABI_H
 
-#define VIGIL_COMM_LEN 16
-#define VIGIL_NAME_MAX 256 /* one path component, with its NUL */
-#define VIGIL_PATH_DEPTH 48 /* components walked per path */
-#define VIGIL_FILENAME_MAX 256 /* bprm->filename bytes copied */
-#define VIGIL_ARGS_MAX 1024 /* argv bytes copied, power of two */
-#define VIGIL_CGRP_NAME_MAX 128 /* one cgroup (kernfs) name, power of two */
+#define VIGIL_COMM_LEN	    16
+#define VIGIL_NAME_MAX	    256	 /* one path component, with its NUL */
+#define VIGIL_PATH_DEPTH    48	 /* components walked per path */
+#define VIGIL_FILENAME_MAX  256	 /* bprm->filename bytes copied */
+#define VIGIL_ARGS_MAX	    1024 /* argv bytes copied, power of two */
+#define VIGIL_CGRP_NAME_MAX 128	 /* one cgroup (kernfs) name, power of two */
 /* Size of the variable data area of an exec event (power of two). */
 #define VIGIL_DATA_MAX 16384
 
@@ -44,13 +44,13 @@ enum vigil_ns_slot {
 
 /* Exec event flags (struct vigil_exec_event.flags). */
 #define VIGIL_EXEC_F_FILENAME_WALKED (1U << 0) /* binary is a walked path, not bprm->filename */
-#define VIGIL_EXEC_F_TRUNC_FILENAME (1U << 1)
-#define VIGIL_EXEC_F_TRUNC_PATH (1U << 2) /* binary path deeper than VIGIL_PATH_DEPTH */
-#define VIGIL_EXEC_F_TRUNC_CWD (1U << 3)
-#define VIGIL_EXEC_F_TRUNC_ARGS (1U << 4)
-#define VIGIL_EXEC_F_ERR_ARGS (1U << 5)
-#define VIGIL_EXEC_F_ERR_CWD (1U << 6)
-#define VIGIL_EXEC_F_NO_PARENT (1U << 7) /* parent was not in the process table */
+#define VIGIL_EXEC_F_TRUNC_FILENAME  (1U << 1)
+#define VIGIL_EXEC_F_TRUNC_PATH	     (1U << 2) /* binary path deeper than VIGIL_PATH_DEPTH */
+#define VIGIL_EXEC_F_TRUNC_CWD	     (1U << 3)
+#define VIGIL_EXEC_F_TRUNC_ARGS	     (1U << 4)
+#define VIGIL_EXEC_F_ERR_ARGS	     (1U << 5)
+#define VIGIL_EXEC_F_ERR_CWD	     (1U << 6)
+#define VIGIL_EXEC_F_NO_PARENT	     (1U << 7) /* parent was not in the process table */
 
 /* Indices into the per-CPU stats map. */
 enum vigil_stat {
@@ -86,7 +86,7 @@ struct vigil_proc_entry {
 struct vigil_msg_hdr {
 	__u16 type; /* enum vigil_msg_type */
 	__u16 pad;
-	__u32 size; /* total bytes of this message */
+	__u32 size;  /* total bytes of this message */
 	__u64 ktime; /* when the event happened */
 };
 
