@@ -50,7 +50,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vigild [--output json|compact|none] [--export-filename PATH]\n"
 		   "              [--node-name NAME] [--ready-file PATH] [--stats-file PATH]\n"
-		   "              [--no-seed] [--verbose]\n"
+		   "              [--rb-size BYTES] [--no-seed] [--verbose]\n"
 		   "       vigild --probe [--json]\n");
 }
 
@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "stats-file", required_argument, NULL, 's' },
 		{ "no-seed", no_argument, NULL, 'S' },
+		{ "rb-size", required_argument, NULL, 'b' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -271,6 +272,8 @@ int main(int argc, char **argv)
 	const char *export_path = NULL, *ready_path = NULL, *stats_path = NULL;
 	char node[VIGIL_NODE_NAME_MAX + 1] = "";
 	bool probe_only = false, probe_json = false, seed = true;
+	uint32_t rb_size = 0;
+	char *end;
 	struct vigil_features feats;
 	struct vigil_sensor *sensor = NULL;
 	struct agent a = { 0 };
@@ -280,7 +283,7 @@ int main(int argc, char **argv)
 	struct utsname u;
 	int c, err = 0;
 
-	while ((c = getopt_long(argc, argv, "o:e:n:r:s:Spjvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:e:n:r:s:Sb:pjvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
@@ -312,6 +315,19 @@ int main(int argc, char **argv)
 		case 'S':
 			seed = false;
 			break;
+		case 'b': {
+			unsigned long long v = strtoull(optarg, &end, 0);
+
+			if (*end || !vigil_rb_size_valid(v)) {
+				fprintf(stderr,
+					"vigild: --rb-size: '%s' is not a power of two between the "
+					"page size and 1 GiB\n",
+					optarg);
+				return 2;
+			}
+			rb_size = (uint32_t)v;
+			break;
+		}
 		case 'p':
 			probe_only = true;
 			break;
@@ -395,7 +411,7 @@ int main(int argc, char **argv)
 	if (mode == OUT_JSON && export_path)
 		a.compact = NULL; /* JSON goes to the file; stdout stays quiet */
 
-	err = vigil_sensor_open(vigil_pick_process_sensor(&feats), on_msg, &a, &sensor);
+	err = vigil_sensor_open(vigil_pick_process_sensor(&feats), rb_size, on_msg, &a, &sensor);
 	if (err)
 		goto cleanup;
 	vigil_err("process sensor attached (%s)",

@@ -26,8 +26,15 @@ static int on_message(void *ctx, void *data, size_t size)
 	return s->fn(s->arg, data, size);
 }
 
-int vigil_sensor_open(enum vigil_process_sensor kind, vigil_msg_fn fn, void *arg,
-		      struct vigil_sensor **out)
+bool vigil_rb_size_valid(uint64_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	return size >= page && size <= (1ULL << 30) && (size & (size - 1)) == 0;
+}
+
+int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn,
+		      void *arg, struct vigil_sensor **out)
 {
 	struct vigil_sensor *s;
 	struct bpf_program *prog;
@@ -63,6 +70,14 @@ int vigil_sensor_open(enum vigil_process_sensor kind, vigil_msg_fn fn, void *arg
 	{
 		bpf_program__set_autoload(
 			prog, strncmp(bpf_program__name(prog), prefix, strlen(prefix)) == 0);
+	}
+	if (rb_size) {
+		err = bpf_map__set_max_entries(s->skel->maps.events, rb_size);
+		if (err) {
+			vigil_err("process sensor: ring buffer size %u: %s", rb_size,
+				  strerror(-err));
+			goto cleanup;
+		}
 	}
 	err = process_bpf__load(s->skel);
 	if (err) {

@@ -6,6 +6,7 @@
 #ifndef VIGIL_SENSOR_H
 #define VIGIL_SENSOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,8 +18,11 @@ struct vigil_sensor;
 /* Called for each ring-buffer message; a negative return stops the poll. */
 typedef int (*vigil_msg_fn)(void *arg, const void *data, size_t size);
 
-int vigil_sensor_open(enum vigil_process_sensor kind, vigil_msg_fn fn, void *arg,
-		      struct vigil_sensor **out);
+/* rb_size: ring-buffer bytes (a power of two, at least a page), 0 for the
+ * default of 8 MiB.  See vigil_rb_size_valid(). */
+int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn,
+		      void *arg, struct vigil_sensor **out);
+bool vigil_rb_size_valid(uint64_t size);
 /* Returns messages handled, or a negative errno (-EINTR is not an error). */
 int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms);
 /* Mirror a /proc-seeded process into the kernel table (never overwrites). */
