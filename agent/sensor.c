@@ -33,8 +33,8 @@ bool vigil_rb_size_valid(uint64_t size)
 	return size >= page && size <= (1ULL << 30) && (size & (size - 1)) == 0;
 }
 
-int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn,
-		      void *arg, struct vigil_sensor **out)
+int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn, void *arg,
+		      struct vigil_sensor **out)
 {
 	struct vigil_sensor *s;
 	struct bpf_program *prog;
