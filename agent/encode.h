@@ -25,9 +25,9 @@ struct vigil_encode_ctx {
 
 struct vigil_out_event {
 	enum vigil_out_kind kind;
-	const struct vigil_process *proc;
-	uint64_t ktime;	    /* when it happened, CLOCK_MONOTONIC ns */
-	uint32_t exit_code; /* VIGIL_OUT_EXIT: status << 8 | signal */
+	struct vigil_process *proc; /* not const: the encoder caches its JSON */
+	uint64_t ktime;		    /* when it happened, CLOCK_MONOTONIC ns */
+	uint32_t exit_code;	    /* VIGIL_OUT_EXIT: status << 8 | signal */
 };
 
 /* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes. */

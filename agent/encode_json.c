@@ -132,21 +132,53 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 	return o;
 }
 
+/*
+ * A Process message as a json-c node that prints p->json verbatim.  Each
+ * record is serialized once, however many events name it as process or
+ * parent.
+ */
+static struct json_object *process_node(const struct vigil_encode_ctx *ctx, struct vigil_process *p)
+{
+	struct json_object *node;
+
+	if (!p->json) {
+		struct json_object *tree = process_json(ctx, p);
+		const char *s = json_object_to_json_string_ext(
+			tree, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		p->json = s ? strdup(s) : NULL;
+		json_object_put(tree);
+		if (!p->json)
+			return NULL;
+	}
+	node = json_object_new_object();
+	if (node)
+		json_object_set_serializer(node, json_object_userdata_to_json_string, p->json,
+					   NULL);
+	return node;
+}
+
 int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
 		     const struct vigil_out_event *ev)
 {
 	struct json_object *root, *body;
-	const struct vigil_process *p = ev->proc;
+	struct json_object *proc, *parent = NULL;
+	struct vigil_process *p = ev->proc;
 	const char *s;
 	int err = 0;
 
-	root = json_object_new_object();
-	if (!root)
+	proc = process_node(ctx, p);
+	if (proc && p->parent)
+		parent = process_node(ctx, p->parent);
+	if (!proc || (p->parent && !parent)) {
+		json_object_put(proc);
 		return -ENOMEM;
+	}
+	root = json_object_new_object();
 	body = json_object_new_object();
-	json_object_object_add(body, "process", process_json(ctx, p));
-	if (p->parent)
-		json_object_object_add(body, "parent", process_json(ctx, p->parent));
+	json_object_object_add(body, "process", proc);
+	if (parent)
+		json_object_object_add(body, "parent", parent);
 	if (ev->kind == VIGIL_OUT_EXIT) {
 		char sig[32];
 

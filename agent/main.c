@@ -435,7 +435,7 @@ int main(int argc, char **argv)
 	while (!stop) {
 		uint64_t now;
 
-		err = vigil_sensor_poll(sensor, 200);
+		err = vigil_sensor_poll(sensor, 50);
 		if (err == -EINTR)
 			err = 0;
 		if (err < 0) {

@@ -108,6 +108,7 @@ static void free_record(struct vigil_process *p)
 	free(p->binary);
 	free(p->args);
 	free(p->cwd);
+	free(p->json);
 	free(p);
 }
 

@@ -53,6 +53,10 @@ struct vigil_process {
 	uint64_t cgroup_id;
 	char container_id[VIGIL_CONTAINER_ID_LEN + 1];
 	char pod_uid[40];
+
+	/* This record as a serialized Process message, made by the JSON encoder
+	 * on first use: a record does not change once the cache has made it. */
+	char *json;
 };
 
 struct vigil_cache;

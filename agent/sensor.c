@@ -79,6 +79,9 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_ms
 			goto cleanup;
 		}
 	}
+	rb_size = bpf_map__max_entries(s->skel->maps.events);
+	/* Batch wakeups: at most every 64 KiB, and never later than a quarter full. */
+	s->skel->rodata->wakeup_bytes = rb_size / 4 < 65536 ? rb_size / 4 : 65536;
 	err = process_bpf__load(s->skel);
 	if (err) {
 		vigil_err("process sensor: load %s programs: %s", vigil_process_sensor_name(kind),
@@ -107,7 +110,12 @@ cleanup:
 
 int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms)
 {
-	return ring_buffer__poll(s->rb, timeout_ms);
+	int n = ring_buffer__poll(s->rb, timeout_ms);
+
+	if (n < 0)
+		return n;
+	/* Producers skip the wakeup for small amounts: take those too. */
+	return ring_buffer__consume(s->rb);
 }
 
 void vigil_sensor_seed(void *sensor, const struct vigil_process *p)

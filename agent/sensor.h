@@ -23,7 +23,9 @@ typedef int (*vigil_msg_fn)(void *arg, const void *data, size_t size);
 int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn, void *arg,
 		      struct vigil_sensor **out);
 bool vigil_rb_size_valid(uint64_t size);
-/* Returns messages handled, or a negative errno (-EINTR is not an error). */
+/* Wait up to timeout_ms for a wakeup, then take everything pending (the
+ * kernel side wakes the reader only for large batches).  Returns messages
+ * handled, or a negative errno (-EINTR is not an error). */
 int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms);
 /* Mirror a /proc-seeded process into the kernel table (never overwrites). */
 void vigil_sensor_seed(void *sensor, const struct vigil_process *p);

@@ -36,6 +36,16 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/* Wake the reader only once this much is pending; below it the reader
+ * drains on its own poll timeout.  Set by user space before load. */
+const volatile __u64 wakeup_bytes = 65536;
+
+static __always_inline __u64 rb_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
+
 /* Scratch space for building an exec message: header plus data with slack
  * so that a masked offset plus one bounded read always stays inside. */
 struct exec_scratch {
@@ -258,7 +268,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	ev->parent = entry.parent;
 	ev->tid = BPF_CORE_READ(child, pid);
 	ev->pad = 0;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, rb_flags());
 	stat_inc(VIGIL_STAT_CLONE);
 	return 0;
 }
@@ -392,7 +402,7 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 
 	off &= DATA_MASK;
 	ev->hdr.size = sizeof(*ev) + off;
-	if (bpf_ringbuf_output(&events, ev, sizeof(*ev) + off, 0)) {
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev) + off, rb_flags())) {
 		stat_inc(VIGIL_STAT_LOST_EXEC);
 		return 0;
 	}
@@ -432,7 +442,7 @@ static __always_inline int handle_exit(struct task_struct *task)
 	}
 	ev->tid = BPF_CORE_READ(task, pid);
 	ev->exit_code = BPF_CORE_READ(task, exit_code);
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, rb_flags());
 	bpf_map_delete_elem(&proc_table, &tgid);
 	stat_inc(VIGIL_STAT_EXIT);
 	return 0;

@@ -121,7 +121,7 @@ typedef int (*writer_fn)(FILE *, const struct vigil_encode_ctx *, const struct v
 
 /* Render one event with fn; the caller frees the result. */
 static char *render(writer_fn fn, const struct vigil_encode_ctx *ctx, enum vigil_out_kind kind,
-		    const struct vigil_process *p, uint64_t ktime, uint32_t exit_code)
+		    struct vigil_process *p, uint64_t ktime, uint32_t exit_code)
 {
 	struct vigil_out_event ev = {
 		.kind = kind, .proc = p, .ktime = ktime, .exit_code = exit_code
@@ -531,10 +531,38 @@ static void test_json_control_characters_stay_on_one_line(void **state)
 	vigil_process_put(f->cache, p);
 }
 
+static void test_json_process_serialized_once_and_reused(void **state)
+{
+	struct fixture *f = *state;
+	char *first, *second, *as_parent;
+	struct json_object *o;
+
+	assert_null(f->child->json);
+	first = render(vigil_write_json, &f->ctx, VIGIL_OUT_EXEC, f->child, 1, 0);
+	assert_non_null(f->child->json);
+	assert_non_null(f->parent->json);
+	second = render(vigil_write_json, &f->ctx, VIGIL_OUT_EXEC, f->child, 1, 0);
+	assert_string_equal(first, second);
+	/* The parent's cached text is the same Process message it prints as a
+	 * process of its own. */
+	as_parent = render(vigil_write_json, &f->ctx, VIGIL_OUT_EXIT, f->parent, 1, 0);
+	o = parse_line(as_parent);
+	assert_string_equal(json_object_to_json_string_ext(
+				    json_object_object_get(json_object_object_get(o, "process_exit"),
+							   "process"),
+				    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			    f->parent->json);
+	assert_non_null(strstr(first, f->parent->json));
+	json_object_put(o);
+	free(first);
+	free(second);
+	free(as_parent);
+}
+
 /* --- compact -------------------------------------------------------------- */
 
-static void expect_compact(struct fixture *f, enum vigil_out_kind kind,
-			   const struct vigil_process *p, uint32_t exit_code, const char *want)
+static void expect_compact(struct fixture *f, enum vigil_out_kind kind, struct vigil_process *p,
+			   uint32_t exit_code, const char *want)
 {
 	char *s = render(vigil_write_compact, &f->ctx, kind, p, 1, exit_code);
 
@@ -611,6 +639,8 @@ int main(void)
 		cmocka_unit_test(test_cap_name_uses_tetragon_spelling),
 		cmocka_unit_test_setup_teardown(test_json_exec_process_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_exec_parent_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_process_serialized_once_and_reused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_json_ns_is_host_only_when_equal_to_host, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_json_ns_without_host_reference_is_not_host,
