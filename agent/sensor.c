@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,6 +95,9 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_ms
 			  strerror(-err));
 		goto cleanup;
 	}
+	/* Loading parsed the kernel's BTF: megabytes, freed now.  Hand that heap
+	 * back before mapping the ring, so the two never add up in RSS. */
+	malloc_trim(0);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_message, s, NULL);
 	if (!s->rb) {
 		err = -errno;

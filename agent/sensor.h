@@ -19,7 +19,7 @@ struct vigil_sensor;
 typedef int (*vigil_msg_fn)(void *arg, const void *data, size_t size);
 
 /* rb_size: ring-buffer bytes (a power of two, at least a page), 0 for the
- * default of 8 MiB.  See vigil_rb_size_valid(). */
+ * default of 4 MiB.  See vigil_rb_size_valid(). */
 int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn, void *arg,
 		      struct vigil_sensor **out);
 bool vigil_rb_size_valid(uint64_t size);
