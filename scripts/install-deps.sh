@@ -8,7 +8,7 @@ libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
 qemu-system-x86 busybox-static cpio gzip"
 
 # Benchmark-only packages, pulled in with --bench.
-BENCH_PKGS="auditd bpftrace hyperfine"
+BENCH_PKGS="auditd bpftrace"
 
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS $BENCH_PKGS"

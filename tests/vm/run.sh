@@ -30,6 +30,7 @@ die() {
 [ $# -eq 1 ] || die "usage: tests/vm/run.sh BUILD_DIR"
 build_dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu.inc"
 kernels=${VM_KERNELS:-6.1 6.12}
 vm_timeout=${VM_TIMEOUT:-300}
 test_timeout=${VM_TEST_TIMEOUT:-120}
@@ -51,12 +52,6 @@ fail() { # fail KERNEL MESSAGE: one failure line of the suite
 	failed=$((failed + 1))
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# The serial log without \r and terminal escapes (SeaBIOS and the console
-# driver emit resets such as ESC c ESC [2J, which can prefix a test line).
-esc=$(printf '\033')
-clean_log() {
-	tr -d '\r' <"$1" | sed -e "s/${esc}\[[0-9;?]*[A-Za-z]//g" -e "s/${esc}[A-Za-z]//g"
-}
 
 # The initramfs is the same for every kernel: build it once.
 t0=$(now_ms)
@@ -81,16 +76,12 @@ for k in $kernels; do
 
 	t0=$(now_ms)
 	rc=0
-	timeout -k 10 "$vm_timeout" "$qemu" \
-		-accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
-		-nographic -no-reboot \
-		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 lsm=lockdown,capability,bpf quiet vigil.test_timeout=$test_timeout ${VM_APPEND:-}" \
-		</dev/null >"$log" 2>&1 || rc=$?
+	vm_boot "$vm_timeout" "$vmlinuz" "$initrd" "$log" \
+		"vigil.test_timeout=$test_timeout ${VM_APPEND:-}" || rc=$?
 	ms=$(($(now_ms) - t0))
 
-	result=$(clean_log "$log" | grep -a -o 'VIGIL-VM-RESULT passed=[0-9]* failed=[0-9]*' | tail -n 1) || true
-	clean_log "$log" | grep -a -E '^(not )?ok - ' |
+	result=$(vm_clean_log "$log" | grep -a -o 'VIGIL-VM-RESULT passed=[0-9]* failed=[0-9]*' | tail -n 1) || true
+	vm_clean_log "$log" | grep -a -E '^(not )?ok - ' |
 		sed -e "s/^ok - /ok - [$k] /" -e "s/^not ok - /not ok - [$k] /"
 
 	if [ -z "$result" ]; then
@@ -100,11 +91,11 @@ for k in $kernels; do
 		*) why="qemu exited $rc" ;;
 		esac
 		if grep -a -q 'Kernel panic' "$log"; then
-			why="$why, kernel panic: $(clean_log "$log" | grep -a -m 1 'Kernel panic' | cut -c1-160)"
+			why="$why, kernel panic: $(vm_clean_log "$log" | grep -a -m 1 'Kernel panic' | cut -c1-160)"
 		fi
 		fail "$k" "vm: no VIGIL-VM-RESULT line ($why); see $log"
 		echo "# [$k] last lines of $log:"
-		clean_log "$log" | tail -n 15 | sed 's/^/#   /'
+		vm_clean_log "$log" | tail -n 15 | sed 's/^/#   /'
 		continue
 	fi
 
