@@ -7,6 +7,7 @@
 #ifndef VIGIL_ENCODE_H
 #define VIGIL_ENCODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,6 +22,8 @@ struct vigil_encode_ctx {
 	const char *node_name;
 	uint64_t boot_wall_ns;		  /* wall-clock ns at CLOCK_MONOTONIC zero */
 	uint32_t host_ns[VIGIL_NS_COUNT]; /* pid 1's namespaces, for is_host */
+	bool no_creds; /* omit cap and process_credentials (--enable-process-cred=false) */
+	bool no_ns;    /* omit ns (--enable-process-ns=false) */
 };
 
 struct vigil_out_event {

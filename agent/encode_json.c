@@ -97,14 +97,16 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 		add_str(o, "parent_exec_id", id);
 	}
 
-	cap = json_object_new_object();
-	add_caps(cap, "permitted", c->cap_permitted);
-	add_caps(cap, "effective", c->cap_effective);
-	add_caps(cap, "inheritable", c->cap_inheritable);
-	json_object_object_add(o, "cap", cap);
+	if (!ctx->no_creds) {
+		cap = json_object_new_object();
+		add_caps(cap, "permitted", c->cap_permitted);
+		add_caps(cap, "effective", c->cap_effective);
+		add_caps(cap, "inheritable", c->cap_inheritable);
+		json_object_object_add(o, "cap", cap);
+	}
 
-	ns = json_object_new_object();
-	for (i = 0; i < VIGIL_NS_COUNT; i++) {
+	ns = ctx->no_ns ? NULL : json_object_new_object();
+	for (i = 0; ns && i < VIGIL_NS_COUNT; i++) {
 		struct json_object *one;
 
 		if (!p->ns[i])
@@ -115,10 +117,13 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 			json_object_object_add(one, "is_host", json_object_new_boolean(1));
 		json_object_object_add(ns, vigil_ns_name(i), one);
 	}
-	json_object_object_add(o, "ns", ns);
+	if (ns)
+		json_object_object_add(o, "ns", ns);
 
 	add_u32(o, "tid", p->tid);
 
+	if (ctx->no_creds)
+		return o;
 	cred = json_object_new_object();
 	add_u32(cred, "uid", c->uid);
 	add_u32(cred, "gid", c->gid);

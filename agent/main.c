@@ -50,7 +50,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vigild [--output json|compact|none] [--export-filename PATH]\n"
 		   "              [--node-name NAME] [--ready-file PATH] [--stats-file PATH]\n"
-		   "              [--rb-size BYTES] [--no-seed] [--verbose]\n"
+		   "              [--rb-size BYTES] [--enable-process-cred[=false]]\n"
+		   "              [--enable-process-ns[=false]] [--no-seed] [--verbose]\n"
 		   "       vigild --probe [--json]\n");
 }
 
@@ -262,6 +263,8 @@ int main(int argc, char **argv)
 		{ "stats-file", required_argument, NULL, 's' },
 		{ "no-seed", no_argument, NULL, 'S' },
 		{ "rb-size", required_argument, NULL, 'b' },
+		{ "enable-process-cred", optional_argument, NULL, 'C' },
+		{ "enable-process-ns", optional_argument, NULL, 'N' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -326,6 +329,22 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			rb_size = (uint32_t)v;
+			break;
+		}
+		case 'C':
+		case 'N': {
+			bool on = !optarg || strcmp(optarg, "true") == 0;
+
+			if (optarg && !on && strcmp(optarg, "false") != 0) {
+				fprintf(stderr, "vigild: --%s: '%s' is neither true nor false\n",
+					c == 'C' ? "enable-process-cred" : "enable-process-ns",
+					optarg);
+				return 2;
+			}
+			if (c == 'C')
+				a.enc.no_creds = !on;
+			else
+				a.enc.no_ns = !on;
 			break;
 		}
 		case 'p':

@@ -531,6 +531,29 @@ static void test_json_control_characters_stay_on_one_line(void **state)
 	vigil_process_put(f->cache, p);
 }
 
+static void test_json_without_creds_and_ns_omits_them(void **state)
+{
+	struct fixture *f = *state;
+	struct json_object *o;
+	char *s;
+
+	f->ctx.no_creds = true;
+	f->ctx.no_ns = true;
+	s = render(vigil_write_json, &f->ctx, VIGIL_OUT_EXEC, f->child, 1, 0);
+	o = parse_line(s);
+	assert_null(jget(o, "process_exec.process.cap"));
+	assert_null(jget(o, "process_exec.process.process_credentials"));
+	assert_null(jget(o, "process_exec.process.ns"));
+	assert_null(jget(o, "process_exec.parent.cap"));
+	assert_null(jget(o, "process_exec.parent.ns"));
+	/* identity and the other fields stay */
+	assert_string_equal(jstr(o, "process_exec.process.binary"), "/usr/bin/curl");
+	assert_int_equal(jint(o, "process_exec.process.uid"), 1000);
+	assert_non_null(jget(o, "process_exec.process.exec_id"));
+	json_object_put(o);
+	free(s);
+}
+
 static void test_json_process_serialized_once_and_reused(void **state)
 {
 	struct fixture *f = *state;
@@ -639,6 +662,8 @@ int main(void)
 		cmocka_unit_test(test_cap_name_uses_tetragon_spelling),
 		cmocka_unit_test_setup_teardown(test_json_exec_process_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_exec_parent_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_without_creds_and_ns_omits_them, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_json_process_serialized_once_and_reused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_json_ns_is_host_only_when_equal_to_host, setup,
