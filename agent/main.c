@@ -31,9 +31,9 @@ enum output_mode { OUT_DEFAULT, OUT_JSON, OUT_COMPACT, OUT_NONE };
 struct agent {
 	struct vigil_cache *cache;
 	struct vigil_encode_ctx enc;
-	FILE *json;	     /* JSON lines: stdout or the export file */
-	FILE *compact;	     /* compact lines: stdout */
-	uint64_t handled[4]; /* by message type */
+	FILE *export;	       /* JSON lines to --export-filename, or NULL */
+	enum output_mode mode; /* what goes to stdout */
+	uint64_t handled[4];   /* by message type */
 	uint64_t bad;
 	int err;
 };
@@ -59,10 +59,12 @@ static int emit(struct agent *a, const struct vigil_out_event *ev)
 {
 	int err = 0;
 
-	if (a->json)
-		err = vigil_write_json(a->json, &a->enc, ev);
-	if (!err && a->compact)
-		err = vigil_write_compact(a->compact, &a->enc, ev);
+	if (a->export)
+		err = vigil_write_json(a->export, &a->enc, ev);
+	if (!err && a->mode == OUT_JSON)
+		err = vigil_write_json(stdout, &a->enc, ev);
+	else if (!err && a->mode == OUT_COMPACT)
+		err = vigil_write_compact(stdout, &a->enc, ev);
 	return err;
 }
 
@@ -412,23 +414,16 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	if (mode == OUT_DEFAULT)
-		mode = export_path ? OUT_NONE : OUT_JSON;
+	a.mode = mode != OUT_DEFAULT ? mode : export_path ? OUT_NONE : OUT_JSON;
 	if (export_path) {
-		a.json = fopen(export_path, "a");
-		if (!a.json) {
+		a.export = fopen(export_path, "a");
+		if (!a.export) {
 			err = -errno;
 			vigil_err("export file %s: %s", export_path, strerror(-err));
 			goto cleanup;
 		}
-		setvbuf(a.json, NULL, _IOFBF, 1 << 16);
-	} else if (mode == OUT_JSON) {
-		a.json = stdout;
+		setvbuf(a.export, NULL, _IOFBF, 1 << 16);
 	}
-	if (mode == OUT_COMPACT)
-		a.compact = stdout;
-	if (mode == OUT_JSON && export_path)
-		a.compact = NULL; /* JSON goes to the file; stdout stays quiet */
 
 	err = vigil_sensor_open(vigil_pick_process_sensor(&feats), rb_size, on_msg, &a, &sensor);
 	if (err)
@@ -462,10 +457,9 @@ int main(int argc, char **argv)
 			break;
 		}
 		err = 0;
-		if (a.json)
-			fflush(a.json);
-		if (a.compact)
-			fflush(a.compact);
+		if (a.export)
+			fflush(a.export);
+		fflush(stdout);
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_check > 1000000000ULL) {
 			last_check = now;
@@ -483,10 +477,11 @@ cleanup:
 		report_losses(kstats, &reported);
 	if (stats_path && sensor)
 		write_stats(stats_path, &a, kstats);
-	if (a.json && a.json != stdout)
-		fclose(a.json);
-	else
-		fflush(stdout);
+	if (a.export && fclose(a.export)) {
+		vigil_err("export file %s: %s", export_path, strerror(errno));
+		err = -EIO;
+	}
+	fflush(stdout);
 	if (ready_path)
 		unlink(ready_path);
 	vigil_sensor_close(sensor);

@@ -70,12 +70,18 @@ else
 	not_ok "compact output prints the exit line with its status" "no such line in: $(head -c 2000 "$T/stdout")"
 fi
 
-# Lean lines: Tetragon's flags turn credentials and namespaces off.
-start_vigild --export-filename "$T/lean.json" --enable-process-cred=false --enable-process-ns=false ||
-	{ finish; exit 1; }
+# Lean lines: Tetragon's flags turn credentials and namespaces off.  With an
+# export file and --output compact, both get every event.
+start_vigild --export-filename "$T/lean.json" --output compact --enable-process-cred=false \
+	--enable-process-ns=false || { finish; exit 1; }
 /bin/true vigil-lean-marker
 stop_vigild
 check "--enable-process-cred=false and --enable-process-ns=false drop cap, process_credentials and ns" \
 	'map(select(.process_exec.process.arguments == "vigil-lean-marker"))[0].process_exec | (.process | has("cap") or has("process_credentials") or has("ns") | not) and (.parent | has("ns") | not) and .process.binary == "/bin/true"' "$T/lean.json"
+if grep -qx "🚀 process $NODE /bin/true vigil-lean-marker" "$T/stdout"; then
+	ok "an export file and --output compact both get the event"
+else
+	not_ok "an export file and --output compact both get the event" "no compact line on stdout"
+fi
 
 finish
