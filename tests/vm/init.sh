@@ -18,10 +18,6 @@
 # result line and poweroff.
 set -u
 
-export PATH=/vigil/bin:/bin:/sbin:/usr/bin:/usr/sbin
-export HOME=/root
-umask 022
-
 # Never return from PID 1 without powering off: the kernel would panic (which,
 # with panic=-1 and qemu -no-reboot, also ends the VM, but less readably).
 finish() {
@@ -32,32 +28,8 @@ finish() {
 	while :; do sleep 3600; done
 }
 
-mnt() { # mnt TYPE DIR [OPTIONS]
-	mkdir -p "$2"
-	if ! mount -t "$1" ${3:+-o "$3"} "$1" "$2" 2>/tmp/mount.err; then
-		echo "init: warning: mount -t $1 $2 failed: $(cat /tmp/mount.err 2>/dev/null)"
-	fi
-}
-
-mkdir -p /proc /sys /dev /tmp /run /root
-mount -t devtmpfs devtmpfs /dev 2>/dev/null || mount -t tmpfs -o mode=0755 tmpfs /dev
-# The kernel opened /dev/console before /init ran if the initramfs had it;
-# reopen it from devtmpfs so that all output certainly reaches the serial line.
-exec </dev/console >/dev/console 2>&1
-mount -t tmpfs -o mode=1777 tmpfs /tmp
-mnt proc /proc
-mnt sysfs /sys
-mnt securityfs /sys/kernel/security
-mnt bpf /sys/fs/bpf mode=0700
-mnt tracefs /sys/kernel/tracing
-mnt cgroup2 /sys/fs/cgroup
-mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts 2>/dev/null || true
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null || true
-[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null ||
-	echo "init: warning: cannot bring up loopback"
+GUEST_TAG=init
+. /vigil/guest-setup.inc
 hostname vigil-vm 2>/dev/null || true
 
 timeout_s=120

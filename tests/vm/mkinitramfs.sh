@@ -148,6 +148,7 @@ fi
 [ -d "$here/guest" ] || die "missing $here/guest (the guest test scripts)"
 cp -R "$here/guest/." "$stage/vigil/tests/guest/"
 install_file "$here/init.sh" /init 755
+install_file "$here/guest-setup.inc" /vigil/guest-setup.inc 644
 
 # --- pack --------------------------------------------------------------------------
 mkdir -p "$(dirname "$out")"
