@@ -40,14 +40,11 @@ UNIT_SAN   := $(patsubst tests/unit/%.c,$(BUILD)/tests-san/%,$(UNIT_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/workloads/*.c)
 BENCH_BINS := $(patsubst tests/bench/workloads/%.c,$(BUILD)/bench-bin/%,$(BENCH_SRCS))
 
-HELPER_SRCS := $(wildcard tests/helpers/*.c)
-HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/test-helpers/%,$(HELPER_SRCS))
-
 .PHONY: all deps run check unit unit-san host-test vm-test bench clean format
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BUILD)/vigild $(BUILD)/vigil $(HELPER_BINS)
+all: $(BUILD)/vigild $(BUILD)/vigil
 
 deps:
 	@scripts/install-deps.sh
@@ -64,7 +61,7 @@ $(BUILD)/bpf/%.bpf.o: bpf-lsm/%.bpf.c bpf-lsm/vigil_abi.h $(wildcard bpf-lsm/*.h
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin $(BUILD)/test-helpers:
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin:
 	mkdir -p $@
 
 # --- user space ------------------------------------------------------------
@@ -88,10 +85,7 @@ $(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a
 $(BUILD)/vigil: $(BUILD)/obj/cli/vigil.o
 	$(CC) $(CFLAGS) -o $@ $^
 
-$(BUILD)/test-helpers/%: tests/helpers/%.c | $(BUILD)/test-helpers
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
-
-$(BUILD)/bench-bin/%: tests/bench/workloads/%.c | $(BUILD)/bench-bin
+$(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
 # --- tests -----------------------------------------------------------------

@@ -34,20 +34,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "workload.h"
+
 struct listener {
 	int fd;
 	long want;
 	long accepted;
 	int err; /* errno of a failed accept, 0 if none */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void *listener_main(void *arg)
 {
