@@ -4,7 +4,7 @@
 # Build the initramfs the VM suite boots:
 #   /bin/busybox (static) + every applet link (`busybox --list-full`)
 #   /usr/bin/jq, and the VM_EXTRA_BINS host programs (default: bash)
-#   /vigil/bin/             BUILD_DIR/vigild, BUILD_DIR/vigil, BUILD_DIR/test-helpers/*
+#   /vigil/bin/             BUILD_DIR/vigild, BUILD_DIR/vigil
 #   /vigil/tests/integration/   tests/integration/
 #   /vigil/tests/guest/         tests/vm/guest/
 #   /init                       tests/vm/init.sh
@@ -133,12 +133,6 @@ else
 fi
 if [ -f "$build_dir/vigil" ]; then
 	install_file "$build_dir/vigil" /vigil/bin/vigil 755
-fi
-if [ -d "$build_dir/test-helpers" ]; then
-	for f in "$build_dir"/test-helpers/*; do
-		[ -f "$f" ] || continue
-		install_file "$f" "/vigil/bin/$(basename "$f")" 755
-	done
 fi
 
 # --- test scripts ----------------------------------------------------------------
