@@ -6,7 +6,12 @@ set -u
 . "$(dirname "$0")/common.inc"
 
 EV="$T/events.json"
-start_vigild --export-filename "$EV" || { finish; exit 1; }
+# 0. a process older than vigild: known only through /proc seeding
+sleep 300 &
+OLD=$!
+start_vigild --export-filename "$EV" || { kill "$OLD"; finish; exit 1; }
+kill "$OLD"
+wait "$OLD" 2>/dev/null
 
 # 1. exec with arguments, from a known parent (": " keeps a shell such as
 #    busybox ash from exec-ing its last command in place of forking it)
@@ -26,6 +31,9 @@ if jq -e . "$EV" >/dev/null 2>&1 && [ -s "$EV" ]; then
 else
 	not_ok "every line of the export file parses as JSON" "jq rejected $EV"
 fi
+
+check "a process older than vigild exits with its /proc-seeded identity and parent" \
+	"map(select(.process_exit.process.pid == $OLD)) | length == 1 and (.[0].process_exit | (.process.flags | test(\"procFS\")) and .signal == \"SIGTERM\" and (.process.binary | length > 0) and .process.arguments == \"300\" and .parent.pid == $$ and .process.parent_exec_id == .parent.exec_id)" "$EV"
 
 E1='map(select(.process_exec.process.binary == "/bin/true" and .process_exec.process.arguments == "vigil-marker-1 \"two words\""))'
 check "exec event names binary and arguments" "$E1 | length == 1" "$EV"
