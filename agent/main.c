@@ -407,7 +407,7 @@ int main(int argc, char **argv)
 		vigil_dbg("cannot read /proc/1/ns: host namespaces taken from vigild's own");
 		vigil_procfs_ns("/proc", (uint32_t)getpid(), a.enc.host_ns);
 	}
-	a.cache = vigil_cache_new(node);
+	a.cache = vigil_cache_new();
 	if (!a.cache) {
 		err = -ENOMEM;
 		vigil_err("process cache: %s", strerror(-err));

@@ -17,7 +17,6 @@
 #define BUCKETS 16384
 
 struct vigil_cache {
-	char node[VIGIL_NODE_NAME_MAX + 1];
 	struct vigil_process *bucket[BUCKETS];
 	size_t live;
 	size_t total;
@@ -49,13 +48,9 @@ void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, si
 		out[o < outsz ? o : outsz - 1] = '\0';
 }
 
-struct vigil_cache *vigil_cache_new(const char *node_name)
+struct vigil_cache *vigil_cache_new(void)
 {
-	struct vigil_cache *c = calloc(1, sizeof(*c));
-
-	if (c)
-		snprintf(c->node, sizeof(c->node), "%s", node_name);
-	return c;
+	return calloc(1, sizeof(struct vigil_cache));
 }
 
 static struct vigil_process **slot(struct vigil_cache *c, uint32_t pid)

@@ -75,7 +75,7 @@ struct vigil_exec_desc {
 	const char *pod_uid;	  /* may be "" */
 };
 
-struct vigil_cache *vigil_cache_new(const char *node_name);
+struct vigil_cache *vigil_cache_new(void);
 void vigil_cache_free(struct vigil_cache *c);
 
 /* Record a new image for desc->pid (replacing any older one in the pid

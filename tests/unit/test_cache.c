@@ -16,7 +16,6 @@
 
 #include "process.h"
 
-#define NODE "node"
 #define CID                \
 	"4f1c9d2e7a8b6c5d" \
 	"3e2f1a0b9c8d7e6f" \
@@ -25,7 +24,7 @@
 
 static int setup(void **state)
 {
-	*state = vigil_cache_new(NODE);
+	*state = vigil_cache_new();
 	return *state ? 0 : -1;
 }
 
@@ -497,7 +496,7 @@ static void test_set_parent_links_live_process_once(void **state)
 
 static void test_cache_free_releases_everything(void **state)
 {
-	struct vigil_cache *c = vigil_cache_new(NODE);
+	struct vigil_cache *c = vigil_cache_new();
 	struct vigil_proc_key pk = { .pid = 1, .ktime = 10 };
 	struct vigil_process *p;
 	uint32_t pid;

@@ -78,7 +78,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	f->cache = vigil_cache_new(NODE);
+	f->cache = vigil_cache_new();
 	if (!f->cache)
 		return -1;
 	f->ctx.node_name = NODE;

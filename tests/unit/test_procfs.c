@@ -525,7 +525,7 @@ static int index_of(const struct seen *s, uint32_t pid)
 static void test_seed_links_parents_and_calls_back_once_each(void **state)
 {
 	const char *root = *state;
-	struct vigil_cache *c = vigil_cache_new("node");
+	struct vigil_cache *c = vigil_cache_new();
 	struct seen s = { 0 };
 	struct vigil_process *p1, *p2, *p3;
 	int i;
@@ -566,7 +566,7 @@ static void test_seed_links_parents_and_calls_back_once_each(void **state)
 static void test_seed_records_procfs_image(void **state)
 {
 	const char *root = *state;
-	struct vigil_cache *c = vigil_cache_new("node");
+	struct vigil_cache *c = vigil_cache_new();
 	uint64_t tick_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
 	struct vigil_process *p;
 
@@ -600,7 +600,7 @@ static void test_seed_records_procfs_image(void **state)
 static void test_seed_missing_root_is_error(void **state)
 {
 	const char *root = *state;
-	struct vigil_cache *c = vigil_cache_new("node");
+	struct vigil_cache *c = vigil_cache_new();
 	char missing[256];
 
 	assert_non_null(c);
