@@ -114,12 +114,13 @@ cleanup:
 
 int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms)
 {
-	int n = ring_buffer__poll(s->rb, timeout_ms);
+	int n = ring_buffer__poll(s->rb, timeout_ms), m;
 
 	if (n < 0)
 		return n;
 	/* Producers skip the wakeup for small amounts: take those too. */
-	return ring_buffer__consume(s->rb);
+	m = ring_buffer__consume(s->rb);
+	return m < 0 ? m : n + m;
 }
 
 void vigil_sensor_seed(void *sensor, const struct vigil_process *p)
