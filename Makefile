@@ -4,6 +4,7 @@
 #   sudo make run   install missing packages, build, start vigild (JSON on stdout)
 #   make check      install missing packages, build, run every test suite
 #   make bench      benchmarks (not part of check)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (check runs them briefly)
 #   make clean
 
 BUILD    ?= build
@@ -40,6 +41,10 @@ UNIT_SAN   := $(patsubst tests/unit/%.c,$(BUILD)/tests-san/%,$(UNIT_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/workloads/*.c)
 BENCH_BINS := $(patsubst tests/bench/workloads/%.c,$(BUILD)/bench-bin/%,$(BENCH_SRCS))
 
+# Small programs the integration tests run (host and VM): $(BUILD)/test-bin.
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/test-bin/%,$(HELPER_SRCS))
+
 .PHONY: all deps run check unit unit-san host-test vm-test bench clean format
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -61,7 +66,7 @@ $(BUILD)/bpf/%.bpf.o: bpf-lsm/%.bpf.c bpf-lsm/vigil_abi.h $(wildcard bpf-lsm/*.h
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin:
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin $(BUILD)/test-bin:
 	mkdir -p $@
 
 # --- user space ------------------------------------------------------------
@@ -88,6 +93,9 @@ $(BUILD)/vigil: $(BUILD)/obj/cli/vigil.o
 $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
+$(BUILD)/test-bin/%: tests/helpers/%.c | $(BUILD)/test-bin
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
 # --- tests -----------------------------------------------------------------
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -101,15 +109,64 @@ unit: $(UNIT_BINS)
 unit-san: $(UNIT_SAN)
 	@tests/run-suite.sh unit-san $(UNIT_SAN)
 
-host-test: all
+host-test: all $(HELPER_BINS)
 	@tests/host/run.sh $(BUILD)
 
-vm-test: all
+vm-test: all $(HELPER_BINS)
 	@tests/vm/run.sh $(BUILD)
+
+# --- fuzzing ---------------------------------------------------------------
+# One libFuzzer target per tests/fuzz/fuzz_NAME.c (adding a file adds a target),
+# linked against the agent core built again with clang, coverage and
+# ASan+UBSan in $(BUILD)/fuzz-obj.  An optional tests/fuzz/seeds_NAME.c writes
+# the seed corpus into $(BUILD)/fuzz/corpus-NAME.
+#   make fuzz [FUZZ_SECONDS=300] [FUZZ_TARGETS="event ..."]
+FUZZ_CC      ?= $(CLANG)
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS   := -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CORPORA := $(patsubst %,$(BUILD)/fuzz/corpus-%.seeded,$(FUZZ_TARGETS))
+FUZZ_SEEDERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/seeds_*.c))
+AGENT_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(AGENT_CORE_SRCS))
+
+.PHONY: fuzz fuzz-build
+
+$(BUILD)/fuzz:
+	mkdir -p $@
+
+$(BUILD)/fuzz-obj/%.o: %.c | $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-c $< -o $@
+
+$(BUILD)/libvigil-agent-fuzz.a: $(AGENT_FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-agent-fuzz.a | $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+# Seed generators are plain host programs.
+$(BUILD)/fuzz/seeds_%: tests/fuzz/seeds_%.c | $(BUILD)/fuzz
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+# Seeds are (re)written over the corpus; what the fuzzer added stays.
+$(BUILD)/fuzz/corpus-%.seeded: $(FUZZ_SEEDERS) | $(BUILD)/fuzz
+	mkdir -p $(BUILD)/fuzz/corpus-$*
+	if [ -x $(BUILD)/fuzz/seeds_$* ]; then $(BUILD)/fuzz/seeds_$* $(BUILD)/fuzz/corpus-$*; fi
+	touch $@
+
+fuzz-build: $(FUZZ_BINS) $(FUZZ_CORPORA)
+
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh long $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+-include $(shell find $(BUILD)/fuzz-obj -name '*.d' 2>/dev/null) $(wildcard $(BUILD)/fuzz/*.d)
 
 # make check: bootstrap, build, then every suite; one summary line at the end.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN) $(BENCH_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(UNIT_SAN) $(BENCH_BINS) $(HELPER_BINS) \
+		fuzz-build
 	@tests/check.sh $(BUILD)
 
 run: deps all

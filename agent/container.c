@@ -268,3 +268,12 @@ int vigil_pod_uid(const char *cgroup_path, char *uid, size_t uidsz)
 	}
 	return -ENOENT;
 }
+
+void vigil_cgroup_ids(const char *cgroup_path, char cid[VIGIL_CONTAINER_ID_LEN + 1],
+		      char pod[VIGIL_POD_UID_LEN + 1])
+{
+	if (vigil_container_id(cgroup_path, cid, VIGIL_CONTAINER_ID_LEN + 1, NULL))
+		cid[0] = '\0';
+	if (vigil_pod_uid(cgroup_path, pod, VIGIL_POD_UID_LEN + 1))
+		pod[0] = '\0';
+}

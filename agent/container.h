@@ -76,4 +76,8 @@ const char *vigil_runtime_name(enum vigil_runtime rt);
  */
 int vigil_pod_uid(const char *cgroup_path, char *uid, size_t uidsz);
 
+/* Both of the above at once, each "" when the path has none. */
+void vigil_cgroup_ids(const char *cgroup_path, char cid[VIGIL_CONTAINER_ID_LEN + 1],
+		      char pod[VIGIL_POD_UID_LEN + 1]);
+
 #endif /* VIGIL_CONTAINER_H */

@@ -33,6 +33,30 @@ struct vigil_out_event {
 	uint32_t exit_code;	    /* VIGIL_OUT_EXIT: status << 8 | signal */
 };
 
+/* Tetragon's ProcessPrivilegesChanged values. */
+enum vigil_priv_change {
+	VIGIL_PRIV_RAISED_EXEC_FILE_CAP = 1,
+	VIGIL_PRIV_RAISED_EXEC_FILE_SETUID = 2,
+	VIGIL_PRIV_RAISED_EXEC_FILE_SETGID = 3,
+};
+
+/* Tetragon's BinaryProperties, derived from what exec ran and the creds it
+ * gave.  present is false when there is nothing to say (then the message is
+ * left out, as Tetragon does). */
+struct vigil_binary_props {
+	bool present;
+	bool has_setuid, has_setgid;
+	uint32_t setuid, setgid;
+	int nprivs;
+	enum vigil_priv_change privs[3];
+	bool fileless; /* the executed file has no link left (memfd, deleted) */
+	uint64_t ino;
+	uint32_t links;
+};
+
+void vigil_binary_props(const struct vigil_process *p, struct vigil_binary_props *out);
+const char *vigil_priv_change_name(enum vigil_priv_change c);
+
 /* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes. */
 void vigil_format_time(uint64_t wall_ns, char *buf, size_t len);
 

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "encode.h"
@@ -87,4 +88,55 @@ static const char *const cap_names[] = {
 const char *vigil_cap_name(unsigned int cap)
 {
 	return cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap] : NULL;
+}
+
+/*
+ * setuid: the file is set-user-ID, its owner is the new effective uid, and
+ * that differs from the real uid (a nosuid mount or a caller who is already
+ * that user changes nothing).  setgid likewise (S_ISGID only counts with
+ * group execute; without it the bit means mandatory locking).  A file
+ * capability raised privileges when exec cleared the personality flags
+ * (bprm->per_clear, set only when privileges rise) without a set-ID bit.
+ */
+void vigil_binary_props(const struct vigil_process *p, struct vigil_binary_props *out)
+{
+	const struct vigil_exec_file *f = &p->file;
+	const struct vigil_creds *c = &p->creds;
+	bool suid_file = f->mode & S_ISUID;
+	bool sgid_file = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+
+	memset(out, 0, sizeof(*out));
+	if (!f->ino)
+		return; /* not seen at exec (seeded from /proc) */
+	if (suid_file && c->euid == f->uid && c->euid != c->uid) {
+		out->has_setuid = true;
+		out->setuid = c->euid;
+		out->privs[out->nprivs++] = VIGIL_PRIV_RAISED_EXEC_FILE_SETUID;
+	}
+	if (sgid_file && c->egid == f->gid && c->egid != c->gid) {
+		out->has_setgid = true;
+		out->setgid = c->egid;
+		out->privs[out->nprivs++] = VIGIL_PRIV_RAISED_EXEC_FILE_SETGID;
+	}
+	if (f->per_clear && !suid_file && !sgid_file)
+		out->privs[out->nprivs++] = VIGIL_PRIV_RAISED_EXEC_FILE_CAP;
+	if (f->nlink == 0) {
+		out->fileless = true;
+		out->ino = f->ino;
+		out->links = 0;
+	}
+	out->present = out->nprivs || out->fileless;
+}
+
+const char *vigil_priv_change_name(enum vigil_priv_change c)
+{
+	switch (c) {
+	case VIGIL_PRIV_RAISED_EXEC_FILE_CAP:
+		return "PRIVILEGES_RAISED_EXEC_FILE_CAP";
+	case VIGIL_PRIV_RAISED_EXEC_FILE_SETUID:
+		return "PRIVILEGES_RAISED_EXEC_FILE_SETUID";
+	case VIGIL_PRIV_RAISED_EXEC_FILE_SETGID:
+		return "PRIVILEGES_RAISED_EXEC_FILE_SETGID";
+	}
+	return "PRIVILEGES_CHANGED_UNSET";
 }

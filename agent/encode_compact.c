@@ -4,45 +4,83 @@
  *   🚀 process <source> <binary> <arguments>
  *   💥 exit    <source> <binary> <arguments> <status or signal>
  * <source> is the short container id for a container, the node name
- * otherwise.  Untrusted strings holding spaces or control characters are
- * printed quoted and escaped so that they cannot forge a line.
+ * otherwise.
+ *
+ * The line is meant for a terminal, so an untrusted string must not forge a
+ * line, drive the terminal or reorder what is shown.  A string holding any
+ * of these is printed quoted, with each of them escaped:
+ *   - C0 controls and DEL, as \xNN;
+ *   - C1 controls U+0080..U+009F (CSI U+009B, OSC U+009D, ...), as \u{9b};
+ *   - invisible and bidi format characters U+061C, U+200B..U+200F,
+ *     U+202A..U+202E, U+2060..U+2069 and U+FEFF, as \u{202e};
+ *   - bytes that are not valid UTF-8, as \xNN each (a raw 0x9b is \x9b).
+ * Inside quotes, '"' and '\' are escaped with a backslash.  Other valid
+ * UTF-8 ("é", "日本") is printed as it is.  Arguments are space-separated
+ * and carry Tetragon's quotes by nature: only the characters above make
+ * them quoted.  Other fields are also quoted when they hold a space or '"'.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "encode.h"
+#include "utf8.h"
 
-static bool needs_quote(const char *s, bool space_ok)
+enum esc {
+	ESC_NONE,
+	ESC_HEX, /* each byte as \xNN */
+	ESC_UNI, /* the code point as \u{N} */
+};
+
+static enum esc escape_of(uint32_t cp)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	if (cp == VIGIL_UTF8_INVALID || cp < 0x20 || cp == 0x7f)
+		return ESC_HEX;
+	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
+		return ESC_UNI;
+	return ESC_NONE;
+}
 
-		if (c < ' ' || c == 0x7f || ((c == ' ' || c == '"') && !space_ok))
+static bool needs_quote(const char *s, size_t len, bool space_ok)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = vigil_utf8_decode(s + i, len - i, &cp);
+		if (escape_of(cp) != ESC_NONE || ((cp == ' ' || cp == '"') && !space_ok))
 			return true;
 	}
 	return false;
 }
 
-/* Arguments are space-separated and carry Tetragon's quotes by nature: only
- * control characters make them quoted.  Other fields are quoted on spaces
- * and quotes as well. */
 static void put_quoted(FILE *out, const char *s, bool space_ok)
 {
-	if (!needs_quote(s, space_ok)) {
+	size_t len = strlen(s), i, k, n;
+	uint32_t cp;
+
+	if (!needs_quote(s, len, space_ok)) {
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < ' ' || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
+	for (i = 0; i < len; i += n) {
+		n = vigil_utf8_decode(s + i, len - i, &cp);
+		switch (escape_of(cp)) {
+		case ESC_HEX:
+			for (k = 0; k < n; k++)
+				fprintf(out, "\\x%02x", (unsigned char)s[i + k]);
+			break;
+		case ESC_UNI:
+			fprintf(out, "\\u{%x}", (unsigned int)cp);
+			break;
+		case ESC_NONE:
+			if (cp == '"' || cp == '\\')
+				fputc('\\', out);
+			fwrite(s + i, 1, n, out);
+			break;
+		}
 	}
 	fputc('"', out);
 }

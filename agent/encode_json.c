@@ -5,6 +5,7 @@
  * with proto names (what Tetragon's JSON exporter writes).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -62,6 +63,42 @@ static void add_caps(struct json_object *o, const char *key, uint64_t mask)
 			json_object_array_add(arr, json_object_new_string(name));
 	}
 	json_object_object_add(o, key, arr);
+}
+
+/* BinaryProperties: setuid and setgid are UInt32Value and links too, so a
+ * zero is written; inode number is a uint64, a string in protojson. */
+static void add_binary_props(struct json_object *o, const struct vigil_process *p)
+{
+	struct vigil_binary_props bp;
+	struct json_object *props, *arr, *file, *inode;
+	char num[24];
+	int i;
+
+	vigil_binary_props(p, &bp);
+	if (!bp.present)
+		return;
+	props = json_object_new_object();
+	if (bp.has_setuid)
+		add_u32(props, "setuid", bp.setuid);
+	if (bp.has_setgid)
+		add_u32(props, "setgid", bp.setgid);
+	if (bp.nprivs) {
+		arr = json_object_new_array();
+		for (i = 0; i < bp.nprivs; i++)
+			json_object_array_add(
+				arr, json_object_new_string(vigil_priv_change_name(bp.privs[i])));
+		json_object_object_add(props, "privileges_changed", arr);
+	}
+	if (bp.fileless) {
+		file = json_object_new_object();
+		inode = json_object_new_object();
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)bp.ino);
+		json_object_object_add(inode, "number", json_object_new_string(num));
+		add_u32(inode, "links", bp.links);
+		json_object_object_add(file, "inode", inode);
+		json_object_object_add(props, "file", file);
+	}
+	json_object_object_add(o, "binary_properties", props);
 }
 
 static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
@@ -122,8 +159,10 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 
 	add_u32(o, "tid", p->tid);
 
-	if (ctx->no_creds)
+	if (ctx->no_creds) {
+		add_binary_props(o, p);
 		return o;
+	}
 	cred = json_object_new_object();
 	add_u32(cred, "uid", c->uid);
 	add_u32(cred, "gid", c->gid);
@@ -134,6 +173,7 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 	add_u32(cred, "fsuid", c->fsuid);
 	add_u32(cred, "fsgid", c->fsgid);
 	json_object_object_add(o, "process_credentials", cred);
+	add_binary_props(o, p);
 	return o;
 }
 

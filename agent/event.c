@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "utf8.h"
 
 static const char *const ns_names[VIGIL_NS_COUNT] = {
 	[VIGIL_NS_UTS] = "uts",
@@ -39,46 +40,51 @@ int vigil_msg_type(const void *data, size_t size)
 	}
 }
 
-int vigil_join_reversed_path(const char *comps, size_t len, char *out, size_t outsz)
+#define CUT_MARKER "..."
+
+int vigil_join_reversed_path(const char *comps, size_t len, bool cut, char *out, size_t outsz)
 {
-	size_t starts[VIGIL_PATH_DEPTH * 2];
-	size_t n = 0, i = 0, o = 0;
-	int err = 0;
+	size_t i = 0, pos, mark = sizeof(CUT_MARKER) - 1;
 
 	if (outsz < 2) {
 		if (outsz)
 			out[0] = '\0';
 		return -ENAMETOOLONG;
 	}
+	/* Build right-aligned, leaf first, so that what does not fit is the
+	 * root side: the leaf names the program and must survive. */
+	pos = outsz - 1;
+	out[pos] = '\0';
 	while (i < len) {
 		size_t l = strnlen(comps + i, len - i);
 
-		if (l && n == sizeof(starts) / sizeof(starts[0])) {
-			err = -ENAMETOOLONG; /* deeper than we keep: the root side is lost */
+		if (l && l + 1 > pos) {
+			cut = true;
 			break;
 		}
-		if (l)
-			starts[n++] = i;
+		if (l) {
+			pos -= l + 1;
+			out[pos] = '/';
+			memcpy(out + pos + 1, comps + i, l);
+		}
 		i += l + 1;
 	}
-	if (n == 0) {
-		strcpy(out, "/");
-		return 0;
-	}
-	while (n--) {
-		const char *c = comps + starts[n];
-		size_t l = strnlen(c, len - starts[n]);
+	if (cut) {
+		/* Make room for the marker by dropping root-side components. */
+		while (pos < mark && pos < outsz - 1) {
+			char *next = strchr(out + pos + 1, '/');
 
-		if (o + 1 + l >= outsz) {
-			err = -ENAMETOOLONG;
-			break;
+			pos = next ? (size_t)(next - out) : outsz - 1;
 		}
-		out[o++] = '/';
-		memcpy(out + o, c, l);
-		o += l;
+		if (pos < outsz - 1) {
+			pos -= mark;
+			memcpy(out + pos, CUT_MARKER, mark);
+		}
+	} else if (pos == outsz - 1) {
+		out[--pos] = '/'; /* no component: the root */
 	}
-	out[o] = '\0';
-	return err;
+	memmove(out, out + pos, outsz - pos);
+	return cut ? -ENAMETOOLONG : 0;
 }
 
 static int append(char *out, size_t outsz, size_t *o, const char *s, size_t l)
@@ -100,8 +106,18 @@ int vigil_join_args(const char *argv, size_t len, char *out, size_t outsz)
 		return -ENAMETOOLONG;
 	out[0] = '\0';
 	while (i < len && !err) {
-		size_t l = strnlen(argv + i, len - i);
-		bool quote = memchr(argv + i, ' ', l) != NULL;
+		size_t n = strnlen(argv + i, len - i), l = n;
+		bool quote;
+
+		/* No NUL after the last argument: the kernel cut the block at
+		 * VIGIL_ARGS_MAX - 1 bytes, maybe inside a character.  The cut
+		 * character is dropped, and an argument left empty with it. */
+		if (i + n == len) {
+			l = vigil_utf8_trim_partial(argv + i, n);
+			if (n && !l)
+				break;
+		}
+		quote = memchr(argv + i, ' ', l) != NULL;
 
 		if (o)
 			err = append(out, outsz, &o, " ", 1);
@@ -111,7 +127,7 @@ int vigil_join_args(const char *argv, size_t len, char *out, size_t outsz)
 			err = append(out, outsz, &o, argv + i, l);
 		if (!err && quote)
 			err = append(out, outsz, &o, "\"", 1);
-		i += l + 1;
+		i += n + 1;
 	}
 	return err;
 }
@@ -141,12 +157,19 @@ int vigil_decode_exec(const void *data, size_t size, struct vigil_exec_info *out
 	memset(out, 0, sizeof(*out));
 	out->raw = ev;
 	d = ev->data;
+	/* A bprm->filename flagged TRUNC_FILENAME was cut at VIGIL_FILENAME_MAX
+	 * - 1 bytes, maybe inside a character: that character is dropped. */
 	if (ev->flags & VIGIL_EXEC_F_FILENAME_WALKED)
-		vigil_join_reversed_path(d, ev->binary_len, out->binary, sizeof(out->binary));
+		vigil_join_reversed_path(d, ev->binary_len, ev->flags & VIGIL_EXEC_F_TRUNC_PATH,
+					 out->binary, sizeof(out->binary));
+	else if (ev->flags & VIGIL_EXEC_F_TRUNC_FILENAME)
+		copy_str(out->binary, sizeof(out->binary), d,
+			 vigil_utf8_trim_partial(d, strnlen(d, ev->binary_len)));
 	else
 		copy_str(out->binary, sizeof(out->binary), d, ev->binary_len);
 	d += ev->binary_len;
-	vigil_join_reversed_path(d, ev->cwd_len, out->cwd, sizeof(out->cwd));
+	vigil_join_reversed_path(d, ev->cwd_len, ev->flags & VIGIL_EXEC_F_TRUNC_CWD, out->cwd,
+				 sizeof(out->cwd));
 	d += ev->cwd_len;
 	if (ev->args_len)
 		vigil_join_args(d, ev->args_len, out->args, sizeof(out->args));

@@ -7,6 +7,7 @@
 #define VIGIL_EVENT_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -36,12 +37,19 @@ int vigil_decode_exec(const void *data, size_t size, struct vigil_exec_info *out
 int vigil_decode_clone(const void *data, size_t size, const struct vigil_clone_event **out);
 int vigil_decode_exit(const void *data, size_t size, const struct vigil_exit_event **out);
 
-/* Join NUL-terminated components stored leaf first into "/a/b/c".
- * An empty list gives "/".  Returns 0, or -ENAMETOOLONG (out truncated). */
-int vigil_join_reversed_path(const char *comps, size_t len, char *out, size_t outsz);
+/*
+ * Join NUL-terminated components stored leaf first into "/a/b/c".  An empty
+ * list gives "/".  A path that lost its root side (cut: the kernel's walk
+ * stopped short; or out is too small) keeps its leaf and starts with the
+ * marker ".../" instead, so it never looks absolute.  Returns 0, or
+ * -ENAMETOOLONG when the result is cut ("" when not even the leaf fits).
+ */
+int vigil_join_reversed_path(const char *comps, size_t len, bool cut, char *out, size_t outsz);
 
 /* argv block (NUL separated, argv[0] first) -> argv[1..] joined by spaces,
  * an argument holding a space wrapped in double quotes (as Tetragon does).
+ * A last argument without its NUL was cut at a byte limit: a character cut
+ * in two at its end is dropped (vigil_utf8_trim_partial()).
  * Returns 0, or -ENAMETOOLONG (out truncated). */
 int vigil_join_args(const char *argv, size_t len, char *out, size_t outsz);
 

@@ -209,21 +209,17 @@ void vigil_degraded_summary(const struct vigil_features *f, char *buf, size_t le
 {
 	bool lsm = f->f[VIGIL_FEAT_BPF_LSM].available;
 	bool kprobe = f->f[VIGIL_FEAT_KPROBE].available;
-	bool sig = f->f[VIGIL_FEAT_SEND_SIGNAL].available;
 
+	/* Only what is true today: vigild observes, it enforces nothing yet. */
 	if (lsm && kprobe)
 		buf[0] = '\0';
-	else if (!lsm)
-		snprintf(buf, len,
-			 "degraded mode: BPF-LSM%s unavailable on kernel %s: deny (errno) "
-			 "enforcement is off, exec kill %s",
-			 kprobe ? "" : " and kprobes", f->kernel,
-			 sig ? "uses tp_btf/sched_process_exec with bpf_send_signal"
-			     : "is unavailable too (no bpf_send_signal)");
 	else
 		snprintf(buf, len,
-			 "degraded mode: kprobes unavailable on kernel %s: kprobe hooks run "
-			 "on BPF-LSM or tracepoints where one exists",
+			 "degraded mode: %s unavailable on kernel %s; process events come from "
+			 "tracepoints",
+			 !lsm && !kprobe ? "BPF-LSM and kprobes"
+			 : !lsm		 ? "BPF-LSM"
+					 : "kprobes",
 			 f->kernel);
 }
 

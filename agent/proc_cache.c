@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "process.h"
+#include "utf8.h"
 
 #define BUCKETS 16384
 
@@ -133,21 +134,32 @@ static struct vigil_process *new_record(struct vigil_cache *c, uint32_t pid, uin
 	return p;
 }
 
+/* Every string a record holds is valid UTF-8 (invalid bytes become
+ * U+FFFD), so every line made from it is too. */
 static int set_str(char **dst, const char *src)
 {
-	*dst = strdup(src ? src : "");
+	*dst = vigil_utf8_strdup(src);
 	return *dst ? 0 : -ENOMEM;
 }
 
+static bool key_names(const struct vigil_proc_key *key, const struct vigil_process *p)
+{
+	return p && p->pid == key->pid && (!key->ktime || p->ktime == key->ktime);
+}
+
 /* Attach p to the parent identified by key; when the parent's record is
- * gone the key still names it. */
+ * gone the key still names it.  known: a record that may be that parent
+ * although it left the pid table (the parent of the image p replaces: an
+ * orphan that execs after its parent exited). */
 static void attach_parent(struct vigil_cache *c, struct vigil_process *p,
-			  const struct vigil_proc_key *key)
+			  const struct vigil_proc_key *key, struct vigil_process *known)
 {
 	struct vigil_process *parent = key->pid ? vigil_cache_find(c, key->pid) : NULL;
 
-	if (parent && key->ktime && parent->ktime != key->ktime)
+	if (!key_names(key, parent))
 		parent = NULL; /* the pid now names another process */
+	if (!parent && key->pid && key_names(key, known))
+		parent = known;
 	if (parent) {
 		vigil_process_get(parent);
 		p->parent = parent;
@@ -174,7 +186,7 @@ static void install(struct vigil_cache *c, struct vigil_process *p)
 
 struct vigil_process *vigil_cache_exec(struct vigil_cache *c, const struct vigil_exec_desc *d)
 {
-	struct vigil_process *p = new_record(c, d->pid, d->tid, d->ktime);
+	struct vigil_process *p = new_record(c, d->pid, d->tid, d->ktime), *old;
 
 	if (!p)
 		return NULL;
@@ -187,13 +199,16 @@ struct vigil_process *vigil_cache_exec(struct vigil_cache *c, const struct vigil
 	p->flags = d->flags;
 	if (d->creds)
 		p->creds = *d->creds;
+	if (d->file)
+		p->file = *d->file;
 	if (d->ns)
 		memcpy(p->ns, d->ns, sizeof(p->ns));
 	p->cgroup_id = d->cgroup_id;
 	snprintf(p->container_id, sizeof(p->container_id), "%s",
 		 d->container_id ? d->container_id : "");
 	snprintf(p->pod_uid, sizeof(p->pod_uid), "%s", d->pod_uid ? d->pod_uid : "");
-	attach_parent(c, p, &d->parent);
+	old = vigil_cache_find(c, d->pid);
+	attach_parent(c, p, &d->parent, old ? old->parent : NULL);
 	install(c, p);
 	return p;
 }
@@ -207,7 +222,7 @@ struct vigil_process *vigil_cache_clone(struct vigil_cache *c, uint32_t pid, uin
 	if (!p)
 		return NULL;
 	p->refcnt = 1;
-	attach_parent(c, p, parent);
+	attach_parent(c, p, parent, NULL);
 	src = p->parent;
 	if (set_str(&p->binary, src ? src->binary : "") ||
 	    set_str(&p->args, src ? src->args : "") || set_str(&p->cwd, src ? src->cwd : "")) {
@@ -221,6 +236,7 @@ struct vigil_process *vigil_cache_clone(struct vigil_cache *c, uint32_t pid, uin
 		p->cgroup_id = src->cgroup_id;
 		memcpy(p->container_id, src->container_id, sizeof(p->container_id));
 		memcpy(p->pod_uid, src->pod_uid, sizeof(p->pod_uid));
+		p->file = src->file;
 	}
 	install(c, p);
 	return p;
@@ -249,16 +265,49 @@ struct vigil_process *vigil_cache_exit(struct vigil_cache *c, uint32_t pid, uint
 	return p;
 }
 
-void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint32_t ppid)
+void vigil_cache_link_parent(struct vigil_cache *c, struct vigil_process *p,
+			     const struct vigil_proc_key *key)
 {
-	struct vigil_process *parent = vigil_cache_find(c, ppid);
-
-	if (!parent || parent == p || p->parent)
+	if (p->parent || key->pid == p->pid)
 		return;
-	vigil_process_get(parent);
-	p->parent = parent;
-	p->parent_key.pid = parent->pid;
-	p->parent_key.ktime = parent->ktime;
+	attach_parent(c, p, key, NULL);
+}
+
+void vigil_cache_for_each(struct vigil_cache *c, void (*fn)(void *arg, struct vigil_process *p),
+			  void *arg)
+{
+	struct vigil_process *p;
+	size_t i;
+
+	for (i = 0; i < BUCKETS; i++)
+		for (p = c->bucket[i]; p; p = p->hnext)
+			fn(arg, p);
+}
+
+size_t vigil_cache_sweep(struct vigil_cache *c,
+			 bool (*alive)(void *arg, const struct vigil_process *p), void *arg)
+{
+	struct vigil_process **pp, *p;
+	size_t i, dropped = 0;
+
+	for (i = 0; i < BUCKETS; i++) {
+		pp = &c->bucket[i];
+		while ((p = *pp)) {
+			if (alive(arg, p)) {
+				p->suspect = false;
+			} else if (!p->suspect) {
+				p->suspect = true;
+			} else {
+				unlink_pid(c, p); /* *pp is now the next record */
+				p->exited = true;
+				vigil_process_put(c, p);
+				dropped++;
+				continue;
+			}
+			pp = &p->hnext;
+		}
+	}
+	return dropped;
 }
 
 size_t vigil_cache_live(const struct vigil_cache *c)

@@ -35,6 +35,7 @@ struct vigil_process {
 	uint32_t refcnt;
 	bool exited;
 	bool in_table; /* reachable by pid */
+	bool suspect;  /* the last sweep found no live process behind it */
 
 	uint32_t pid;
 	uint32_t tid;
@@ -49,10 +50,11 @@ struct vigil_process {
 	char *cwd;
 
 	struct vigil_creds creds;
+	struct vigil_exec_file file; /* what exec ran; ino 0 when unknown (/proc) */
 	uint32_t ns[VIGIL_NS_COUNT];
 	uint64_t cgroup_id;
 	char container_id[VIGIL_CONTAINER_ID_LEN + 1];
-	char pod_uid[40];
+	char pod_uid[VIGIL_POD_UID_LEN + 1];
 
 	/* This record as a serialized Process message, made by the JSON encoder
 	 * on first use: a record does not change once the cache has made it. */
@@ -69,6 +71,7 @@ struct vigil_exec_desc {
 	uint32_t flags; /* VIGIL_PF_* */
 	const char *binary, *args, *cwd;
 	const struct vigil_creds *creds;
+	const struct vigil_exec_file *file; /* may be NULL */
 	const uint32_t *ns;
 	uint64_t cgroup_id;
 	const char *container_id; /* may be "" */
@@ -95,9 +98,24 @@ struct vigil_process *vigil_cache_exit(struct vigil_cache *c, uint32_t pid, uint
 /* The live record for pid (no reference taken), or NULL. */
 struct vigil_process *vigil_cache_find(struct vigil_cache *c, uint32_t pid);
 
-/* Link p to the live record of ppid (used by /proc seeding, where parents
- * are known only after every process has been read). */
-void vigil_cache_set_parent(struct vigil_cache *c, struct vigil_process *p, uint32_t ppid);
+/* Link p to the live record its parent key names (used by /proc seeding,
+ * where parents are known only after every process has been read).  A key
+ * with ktime 0 takes whatever lives at key->pid. */
+void vigil_cache_link_parent(struct vigil_cache *c, struct vigil_process *p,
+			     const struct vigil_proc_key *key);
+
+/* Call fn on every live record (reachable by pid). */
+void vigil_cache_for_each(struct vigil_cache *c, void (*fn)(void *arg, struct vigil_process *p),
+			  void *arg);
+
+/*
+ * Bound the records of processes whose exit was never seen (its event lost):
+ * a live record that alive() rejects in two consecutive sweeps is dropped
+ * from the pid table.  Two sweeps, so that an exit still on its way is never
+ * raced.  Returns the number dropped.
+ */
+size_t vigil_cache_sweep(struct vigil_cache *c,
+			 bool (*alive)(void *arg, const struct vigil_process *p), void *arg);
 
 void vigil_process_get(struct vigil_process *p);
 void vigil_process_put(struct vigil_cache *c, struct vigil_process *p);

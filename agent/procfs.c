@@ -158,6 +158,7 @@ int vigil_procfs_read(const char *root, uint32_t pid, long ticks_per_sec,
 		return err;
 	if (ticks_per_sec <= 0)
 		ticks_per_sec = 100;
+	out->start_ticks = start_ticks;
 	out->ktime = start_ticks * (1000000000ULL / (uint64_t)ticks_per_sec);
 
 	/* Kernel threads have no exe: they are not seeded. */
@@ -192,26 +193,70 @@ int vigil_procfs_read(const char *root, uint32_t pid, long ticks_per_sec,
 	n = read_file(root, pid, "cgroup", buf, sizeof(buf));
 	if (n > 0) {
 		parse_cgroup(buf, out->cgroup, sizeof(out->cgroup));
-		if (vigil_container_id(out->cgroup, out->container_id, sizeof(out->container_id),
-				       NULL))
-			out->container_id[0] = '\0';
-		if (vigil_pod_uid(out->cgroup, out->pod_uid, sizeof(out->pod_uid)))
-			out->pod_uid[0] = '\0';
+		vigil_cgroup_ids(out->cgroup, out->container_id, out->pod_uid);
 	}
 	return 0;
 }
 
 struct seeded {
 	struct vigil_process *p;
-	uint32_t ppid;
+	struct vigil_proc_key parent;
+	uint64_t start_boottime;
+	bool adopted, stale;
 };
 
-int vigil_procfs_seed(struct vigil_cache *c, const char *root, vigil_seed_fn fn, void *arg)
+/* The kernel table's entry for pid, if it describes this very process. */
+static bool adopt(const struct vigil_seed_ops *ops, const struct vigil_procfs_info *info,
+		  uint64_t ns_per_tick, struct vigil_proc_entry *e, bool *stale)
+{
+	*stale = false;
+	if (!ops || !ops->lookup || ops->lookup(ops->arg, info->pid, e))
+		return false;
+	if (e->start_boottime / ns_per_tick == info->start_ticks)
+		return true;
+	*stale = true; /* the pid was reused while no agent ran */
+	return false;
+}
+
+/* Fill d from /proc, or from the record an earlier agent saved for the same
+ * process image.  Returns true when restored from the saved record. */
+static bool describe(const struct vigil_seed_ops *ops, const struct vigil_procfs_info *info,
+		     bool adopted, uint64_t ktime, struct vigil_exec_desc *d)
+{
+	struct vigil_process *saved =
+		adopted && ops->saved ? vigil_cache_find(ops->saved, info->pid) : NULL;
+
+	d->pid = d->tid = info->pid;
+	d->ktime = ktime;
+	d->creds = &info->creds;
+	d->ns = info->ns;
+	d->container_id = info->container_id;
+	d->pod_uid = info->pod_uid;
+	if (saved && saved->ktime == ktime) {
+		d->tid = saved->tid;
+		d->flags = saved->flags;
+		d->binary = saved->binary;
+		d->args = saved->args;
+		d->cwd = saved->cwd;
+		return true;
+	}
+	d->flags = VIGIL_PF_PROCFS | (strcmp(info->cwd, "/") == 0 ? VIGIL_PF_ROOTCWD : 0) |
+		   (info->args_truncated ? VIGIL_PF_TRUNC_ARGS : 0);
+	d->binary = info->binary;
+	d->args = info->args;
+	d->cwd = info->cwd;
+	return false;
+}
+
+int vigil_procfs_seed(struct vigil_cache *c, const char *root, const struct vigil_seed_ops *ops,
+		      struct vigil_seed_result *res)
 {
 	struct vigil_procfs_info *info = NULL;
 	struct seeded *list = NULL;
+	struct vigil_seed_result r = { 0 };
 	size_t n = 0, cap = 0, i;
 	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ns_per_tick = 1000000000ULL / (uint64_t)(hz > 0 ? hz : 100);
 	struct dirent *de;
 	DIR *dir;
 	int err = 0;
@@ -229,7 +274,9 @@ int vigil_procfs_seed(struct vigil_cache *c, const char *root, vigil_seed_fn fn,
 	}
 	while ((de = readdir(dir))) {
 		struct vigil_exec_desc d = { 0 };
+		struct vigil_proc_entry e;
 		struct vigil_process *p;
+		bool adopted, stale;
 		char *end;
 		unsigned long pid = strtoul(de->d_name, &end, 10);
 
@@ -248,31 +295,30 @@ int vigil_procfs_seed(struct vigil_cache *c, const char *root, vigil_seed_fn fn,
 			}
 			list = grown;
 		}
-		d.pid = d.tid = info->pid;
-		d.ktime = info->ktime;
-		d.flags = VIGIL_PF_PROCFS | (strcmp(info->cwd, "/") == 0 ? VIGIL_PF_ROOTCWD : 0) |
-			  (info->args_truncated ? VIGIL_PF_TRUNC_ARGS : 0);
-		d.binary = info->binary;
-		d.args = info->args;
-		d.cwd = info->cwd;
-		d.creds = &info->creds;
-		d.ns = info->ns;
-		d.container_id = info->container_id;
-		d.pod_uid = info->pod_uid;
+		adopted = adopt(ops, info, ns_per_tick, &e, &stale);
+		if (describe(ops, info, adopted, adopted ? e.ktime : info->ktime, &d))
+			r.restored++;
 		p = vigil_cache_exec(c, &d);
 		if (!p) {
 			err = -ENOMEM;
 			goto cleanup;
 		}
 		list[n].p = p; /* keeps the caller reference until the end */
-		list[n].ppid = info->ppid;
+		list[n].parent = adopted ? e.parent : (struct vigil_proc_key){ .pid = info->ppid };
+		list[n].start_boottime = info->start_ticks * ns_per_tick;
+		list[n].adopted = adopted;
+		list[n].stale = stale;
+		r.adopted += adopted;
 		n++;
 	}
 	for (i = 0; i < n; i++)
-		vigil_cache_set_parent(c, list[i].p, list[i].ppid);
-	for (i = 0; i < n && fn; i++)
-		fn(arg, list[i].p);
-	err = (int)n;
+		vigil_cache_link_parent(c, list[i].p, &list[i].parent);
+	for (i = 0; i < n && ops && ops->mirror; i++)
+		if (!list[i].adopted)
+			ops->mirror(ops->arg, list[i].p, list[i].start_boottime, list[i].stale);
+	r.seeded = (int)n;
+	if (res)
+		*res = r;
 
 cleanup:
 	for (i = 0; i < n; i++)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -18,7 +20,73 @@ struct vigil_sensor {
 	vigil_msg_fn fn;
 	void *arg;
 	int ncpus;
+	bool adopted; /* the pinned process table of an earlier agent is in use */
+	bool pinned;  /* the process table is pinned (adopted, or pinned now) */
 };
+
+#define STR2(x)	       #x
+#define STR(x)	       STR2(x)
+#define PROC_TABLE_PIN "proc_table_v" STR(VIGIL_ABI_VERSION)
+
+/* The programs of one flavour: autoload exactly these. */
+static void select_programs(struct process_bpf *skel, enum vigil_process_sensor kind)
+{
+	bool btf = kind == VIGIL_SENSOR_TP_BTF;
+
+	bpf_program__set_autoload(skel->progs.tp_btf_fork, btf);
+	bpf_program__set_autoload(skel->progs.tp_btf_exec, btf);
+	bpf_program__set_autoload(skel->progs.tp_btf_exit, btf);
+	bpf_program__set_autoload(skel->progs.raw_tp_fork, !btf);
+	bpf_program__set_autoload(skel->progs.raw_tp_exec, !btf);
+	bpf_program__set_autoload(skel->progs.raw_tp_exit, !btf);
+}
+
+/*
+ * Reuse the process table an earlier agent pinned at path, if it has this
+ * ABI's shape.  Returns true when adopted; a table of another shape is
+ * unpinned (the name carries the ABI version, so that means a foreign file).
+ */
+static bool adopt_pinned_table(struct bpf_map *map, const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == bpf_map__type(map) &&
+	     info.key_size == bpf_map__key_size(map) &&
+	     info.value_size == bpf_map__value_size(map) &&
+	     info.max_entries == bpf_map__max_entries(map);
+	if (ok && bpf_map__reuse_fd(map, fd) == 0) {
+		close(fd);
+		return true;
+	}
+	close(fd);
+	vigil_err("process sensor: %s does not hold this agent's process table; replacing it",
+		  path);
+	unlink(path);
+	return false;
+}
+
+static bool pin_table(struct bpf_map *map, const char *dir, const char *path)
+{
+	int err;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		vigil_err("process sensor: cannot create %s: %s; process identity will not "
+			  "survive a restart",
+			  dir, strerror(errno));
+		return false;
+	}
+	err = bpf_map__pin(map, path);
+	if (err)
+		vigil_err("process sensor: cannot pin the process table at %s: %s; process "
+			  "identity will not survive a restart",
+			  path, strerror(-err));
+	return !err;
+}
 
 static int on_message(void *ctx, void *data, size_t size)
 {
@@ -34,12 +102,11 @@ bool vigil_rb_size_valid(uint64_t size)
 	return size >= page && size <= (1ULL << 30) && (size & (size - 1)) == 0;
 }
 
-int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_msg_fn fn, void *arg,
-		      struct vigil_sensor **out)
+int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, const char *pin_dir,
+		      vigil_msg_fn fn, void *arg, struct vigil_sensor **out)
 {
 	struct vigil_sensor *s;
-	struct bpf_program *prog;
-	const char *prefix;
+	char pin_path[512] = "";
 	int err;
 
 	if (kind == VIGIL_SENSOR_NONE) {
@@ -47,7 +114,6 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_ms
 			  "(needs BTF, ring buffer and tp_btf or raw_tp)");
 		return -EOPNOTSUPP;
 	}
-	prefix = kind == VIGIL_SENSOR_TP_BTF ? "tp_btf_" : "raw_tp_";
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -67,10 +133,16 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_ms
 		vigil_err("process sensor: open BPF object: %s", strerror(-err));
 		goto cleanup;
 	}
-	bpf_object__for_each_program(prog, s->skel->obj)
-	{
-		bpf_program__set_autoload(
-			prog, strncmp(bpf_program__name(prog), prefix, strlen(prefix)) == 0);
+	if (s->skel->rodata->abi_version != VIGIL_ABI_VERSION) {
+		err = -EPROTO;
+		vigil_err("process sensor: BPF object has ABI %u, the agent %u: rebuild both",
+			  s->skel->rodata->abi_version, VIGIL_ABI_VERSION);
+		goto cleanup;
+	}
+	select_programs(s->skel, kind);
+	if (pin_dir) {
+		snprintf(pin_path, sizeof(pin_path), "%s/%s", pin_dir, PROC_TABLE_PIN);
+		s->adopted = adopt_pinned_table(s->skel->maps.proc_table, pin_path);
 	}
 	if (rb_size) {
 		err = bpf_map__set_max_entries(s->skel->maps.events, rb_size);
@@ -89,6 +161,9 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, vigil_ms
 			  strerror(-err));
 		goto cleanup;
 	}
+	s->pinned = s->adopted;
+	if (pin_dir && !s->adopted)
+		s->pinned = pin_table(s->skel->maps.proc_table, pin_dir, pin_path);
 	err = process_bpf__attach(s->skel);
 	if (err) {
 		vigil_err("process sensor: attach %s programs: %s", vigil_process_sensor_name(kind),
@@ -123,19 +198,58 @@ int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms)
 	return m < 0 ? m : n + m;
 }
 
-void vigil_sensor_seed(void *sensor, const struct vigil_process *p)
+bool vigil_sensor_adopted(const struct vigil_sensor *s)
+{
+	return s->adopted;
+}
+
+bool vigil_sensor_pinned(const struct vigil_sensor *s)
+{
+	return s->pinned;
+}
+
+int vigil_sensor_lookup(void *sensor, uint32_t pid, struct vigil_proc_entry *e)
+{
+	struct vigil_sensor *s = sensor;
+	__u32 key = pid;
+
+	return bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.proc_table), &key, e) ? -errno : 0;
+}
+
+void vigil_sensor_seed(void *sensor, const struct vigil_process *p, uint64_t start_boottime,
+		       bool replace)
 {
 	struct vigil_sensor *s = sensor;
 	struct vigil_proc_entry e = { 0 };
 	__u32 pid = p->pid;
 
 	e.ktime = p->ktime;
-	if (p->parent) {
-		e.parent.pid = p->parent->pid;
-		e.parent.ktime = p->parent->ktime;
+	e.parent = p->parent_key;
+	e.start_boottime = start_boottime;
+	/* BPF_NOEXIST: an entry the kernel wrote since attach is fresher; but a
+	 * stale entry left from before this agent (replace) must go. */
+	bpf_map_update_elem(bpf_map__fd(s->skel->maps.proc_table), &pid, &e,
+			    replace ? BPF_ANY : BPF_NOEXIST);
+}
+
+int vigil_sensor_prune(struct vigil_sensor *s, uint64_t before_boottime,
+		       bool (*alive)(void *arg, uint32_t pid), void *arg)
+{
+	int fd = bpf_map__fd(s->skel->maps.proc_table);
+	__u32 key, next, *prev = NULL;
+	struct vigil_proc_entry e;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &e) || e.start_boottime >= before_boottime ||
+		    alive(arg, key))
+			continue;
+		if (!bpf_map_delete_elem(fd, &key))
+			n++;
 	}
-	/* BPF_NOEXIST: an entry the kernel wrote since attach is fresher. */
-	bpf_map_update_elem(bpf_map__fd(s->skel->maps.proc_table), &pid, &e, BPF_NOEXIST);
+	return n;
 }
 
 int vigil_sensor_stats(struct vigil_sensor *s, uint64_t out[VIGIL_STAT_COUNT])

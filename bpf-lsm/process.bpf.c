@@ -6,6 +6,16 @@
  * process table keyed by tgid and emit clone, exec and exit messages through
  * one ring buffer.  Each hook is compiled twice, as tp_btf (preferred) and as
  * raw_tp; user space enables the flavour the kernel accepts.
+ *
+ *   fork(child):  table[tgid] = { now, parent key, start_boottime }; emit clone
+ *   exec(task, bprm):
+ *       table[tgid] = { now, parent key kept from the clone, start_boottime }
+ *       binary = bprm->filename if it is a plain absolute path,
+ *                else the walked path of bprm->file (fd, /proc, execveat)
+ *       emit exec { creds, namespaces, executed file's inode, binary, cwd,
+ *                   argv, cgroup names }
+ *   exit(task):   last thread only: emit exit { table[tgid] identity, code };
+ *                 delete table[tgid]
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,6 +49,8 @@ struct {
 /* Wake the reader only once this much is pending; below it the reader
  * drains on its own poll timeout.  Set by user space before load. */
 const volatile __u64 wakeup_bytes = 65536;
+/* The ABI this object was built with; the agent refuses a mismatch. */
+const volatile __u32 abi_version = VIGIL_ABI_VERSION;
 
 static __always_inline __u64 rb_flags(void)
 {
@@ -122,9 +134,6 @@ static long walk_step(__u64 index, void *ctx)
 						bpf_core_field_offset(struct mount, mnt));
 		return 0;
 	}
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
-		goto done;
 	data = scratch_data();
 	if (!data || w->off > VIGIL_DATA_MAX - VIGIL_NAME_MAX)
 		return 1; /* out of room: truncated */
@@ -133,6 +142,11 @@ static long walk_step(__u64 index, void *ctx)
 	if (n <= 0)
 		goto done;
 	w->off += n;
+	/* A dentry that is its own parent and no mount's root is a pseudo
+	 * file (memfd, anonymous inode): its name is the whole path. */
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)
+		goto done;
 	w->dentry = parent;
 	return 0;
 done:
@@ -227,6 +241,33 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	return BPF_CORE_READ(kn, __parent);
 }
 
+/* bprm->filename names the file plainly: absolute, and not a /dev/fd,
+ * /proc/self/fd, /proc/self/exe or execveat name (those live under /dev and
+ * /proc, where no real executable does). */
+static __always_inline bool plain_filename(const char *f, long n)
+{
+	if (n <= 1 || f[0] != '/')
+		return false;
+	if (n > 5 && f[1] == 'd' && f[2] == 'e' && f[3] == 'v' && f[4] == '/')
+		return false;
+	if (n > 6 && f[1] == 'p' && f[2] == 'r' && f[3] == 'o' && f[4] == 'c' && f[5] == '/')
+		return false;
+	return true;
+}
+
+static __always_inline void read_exec_file(struct linux_binprm *bprm, struct vigil_exec_file *f)
+{
+	struct inode *inode = BPF_CORE_READ(bprm, file, f_inode);
+
+	f->ino = BPF_CORE_READ(inode, i_ino);
+	f->nlink = BPF_CORE_READ(inode, __i_nlink);
+	f->mode = BPF_CORE_READ(inode, i_mode);
+	f->uid = BPF_CORE_READ(inode, i_uid.val);
+	f->gid = BPF_CORE_READ(inode, i_gid.val);
+	f->per_clear = BPF_CORE_READ(bprm, per_clear);
+	f->pad = 0;
+}
+
 /* Parent identity for a task that is not (yet) in the table. */
 static __always_inline void parent_key(struct task_struct *task, struct vigil_proc_key *pk)
 {
@@ -249,6 +290,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 		return 0; /* a new thread, not a new process */
 
 	entry.ktime = now;
+	entry.start_boottime = BPF_CORE_READ(child, start_boottime);
 	parent_key(child, &entry.parent);
 	if (bpf_map_update_elem(&proc_table, &tgid, &entry, BPF_ANY))
 		stat_inc(VIGIL_STAT_TABLE_FULL);
@@ -304,6 +346,7 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 		entry.flags |= VIGIL_EXEC_F_NO_PARENT;
 	}
 	entry.ktime = now;
+	entry.start_boottime = BPF_CORE_READ(task, start_boottime);
 	if (bpf_map_update_elem(&proc_table, &tgid, &entry, BPF_ANY))
 		stat_inc(VIGIL_STAT_TABLE_FULL);
 
@@ -318,6 +361,7 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 	ev->flags = entry.flags;
 	ev->cgroup_id = 0;
 	read_creds(task, &ev->creds);
+	read_exec_file(bprm, &ev->file);
 	__builtin_memset(ev->ns, 0, sizeof(ev->ns));
 	read_namespaces(task, ev->ns);
 	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), task->comm);
@@ -326,9 +370,10 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 	w.root_dentry = BPF_CORE_READ(fs, root.dentry);
 	w.root_mnt = BPF_CORE_READ(fs, root.mnt);
 
-	/* Binary: bprm->filename when absolute, else the walked path of the file. */
+	/* Binary: bprm->filename when it is a plain path, else the walked path
+	 * of the file that was executed. */
 	n = bpf_probe_read_kernel_str(data, VIGIL_FILENAME_MAX, BPF_CORE_READ(bprm, filename));
-	if (n > 1 && data[0] == '/') {
+	if (plain_filename(data, n)) {
 		if (n == VIGIL_FILENAME_MAX)
 			ev->flags |= VIGIL_EXEC_F_TRUNC_FILENAME;
 		off = n;

@@ -9,6 +9,11 @@
 #ifndef VIGIL_ABI_H
 #define VIGIL_ABI_H
 
+/* Bumped whenever a struct below changes layout.  The BPF objects carry it
+ * as rodata (checked when the agent opens them) and pinned maps carry it in
+ * their name, so a new agent never adopts an old layout. */
+#define VIGIL_ABI_VERSION 2
+
 #define VIGIL_COMM_LEN	    16
 #define VIGIL_NAME_MAX	    256	 /* one path component, with its NUL */
 #define VIGIL_PATH_DEPTH    48	 /* components walked per path */
@@ -25,6 +30,7 @@ enum vigil_msg_type {
 	VIGIL_MSG_EXEC = 1,
 	VIGIL_MSG_CLONE = 2,
 	VIGIL_MSG_EXIT = 3,
+	VIGIL_MSG_TYPE_COUNT, /* one more than the largest type */
 };
 
 /* Namespace slots, in the order of Tetragon's Namespaces message. */
@@ -75,10 +81,16 @@ struct vigil_proc_key {
 	__u64 ktime;
 };
 
-/* Value of the BPF process table, keyed by tgid. */
+/*
+ * Value of the BPF process table, keyed by tgid.  The table is pinned in
+ * bpffs, so it outlives an agent restart: start_boottime (task->start_boottime,
+ * what /proc/PID/stat reports as starttime, in ns) tells the next agent
+ * whether an entry still describes the process that now has that pid.
+ */
 struct vigil_proc_entry {
 	__u64 ktime; /* this image's exec (or clone) ktime */
 	struct vigil_proc_key parent;
+	__u64 start_boottime;
 	__u32 flags;
 	__u32 pad;
 };
@@ -88,6 +100,23 @@ struct vigil_msg_hdr {
 	__u16 pad;
 	__u32 size;  /* total bytes of this message */
 	__u64 ktime; /* when the event happened */
+};
+
+/*
+ * The file that was executed (bprm->file after exec: the real file, however
+ * it was named).  nlink 0 marks fileless execution (memfd, deleted binary);
+ * mode/uid/gid with the new creds and per_clear tell a setuid, setgid or
+ * file-capability exec (bprm->per_clear is non-zero only when exec raised
+ * privileges).
+ */
+struct vigil_exec_file {
+	__u64 ino;
+	__u32 nlink;
+	__u32 mode; /* i_mode */
+	__u32 uid;  /* i_uid */
+	__u32 gid;  /* i_gid */
+	__u32 per_clear;
+	__u32 pad;
 };
 
 struct vigil_creds {
@@ -101,8 +130,11 @@ struct vigil_creds {
 
 /*
  * Exec event.  data[] holds, in order and each of the given length:
- *   binary   - if VIGIL_EXEC_F_FILENAME_WALKED: path components, leaf
- *              first, each NUL-terminated; else bprm->filename, NUL-terminated
+ *   binary   - bprm->filename, NUL-terminated, when it is a plain absolute
+ *              path (not under /dev or /proc: fd, /dev/fd, /proc/self/exe and
+ *              execveat names are not); else, with VIGIL_EXEC_F_FILENAME_WALKED,
+ *              the path of the executed file: components, leaf first, each
+ *              NUL-terminated
  *   cwd      - path components, leaf first, each NUL-terminated
  *   args     - argv as in memory: NUL-separated, argv[0] first
  *   cgroup   - leaf cgroup name NUL, parent cgroup name NUL
@@ -115,6 +147,7 @@ struct vigil_exec_event {
 	__u32 flags;
 	__u64 cgroup_id;
 	struct vigil_creds creds;
+	struct vigil_exec_file file;
 	__u32 ns[VIGIL_NS_COUNT];
 	__u16 binary_len;
 	__u16 cwd_len;
@@ -139,5 +172,30 @@ struct vigil_exit_event {
 	__u32 tid;
 	__u32 exit_code; /* task->exit_code: status << 8 | signal */
 };
+
+/*
+ * Layout checks: both compilers (BPF and user space) must see the same sizes
+ * and offsets.  offsetof is spelled with the builtin so that this header
+ * needs no libc header on the BPF side.
+ */
+#define VIGIL_OFF(t, f) __builtin_offsetof(t, f)
+_Static_assert(sizeof(struct vigil_proc_key) == 16, "vigil_proc_key");
+_Static_assert(sizeof(struct vigil_proc_entry) == 40, "vigil_proc_entry");
+_Static_assert(VIGIL_OFF(struct vigil_proc_entry, start_boottime) == 24, "proc_entry.start");
+_Static_assert(sizeof(struct vigil_msg_hdr) == 16, "vigil_msg_hdr");
+_Static_assert(sizeof(struct vigil_creds) == 64, "vigil_creds");
+_Static_assert(sizeof(struct vigil_exec_file) == 32, "vigil_exec_file");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, proc) == 16, "exec.proc");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, parent) == 32, "exec.parent");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, cgroup_id) == 56, "exec.cgroup_id");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, creds) == 64, "exec.creds");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, file) == 128, "exec.file");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, ns) == 160, "exec.ns");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, binary_len) == 200, "exec.binary_len");
+_Static_assert(VIGIL_OFF(struct vigil_exec_event, data) == 224, "exec.data");
+_Static_assert(sizeof(struct vigil_exec_event) == 224, "vigil_exec_event");
+_Static_assert(sizeof(struct vigil_clone_event) == 56, "vigil_clone_event");
+_Static_assert(sizeof(struct vigil_exit_event) == 56, "vigil_exit_event");
+#undef VIGIL_OFF
 
 #endif /* VIGIL_ABI_H */

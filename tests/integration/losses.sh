@@ -8,7 +8,7 @@ set -u
 
 EV="$T/events.json"
 N=300
-start_vigild --export-filename "$EV" --rb-size 16384 || { finish; exit 1; }
+start_vigild --export-filename "$EV" --rb-size 32768 || { finish; exit 1; }
 kill -STOP "$VPID"
 i=0
 while [ $i -lt $N ]; do

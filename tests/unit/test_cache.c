@@ -468,30 +468,165 @@ static void test_get_and_put_count_references(void **state)
 	vigil_process_put(c, NULL); /* no-op */
 }
 
-static void test_set_parent_links_live_process_once(void **state)
+static void test_link_parent_links_live_process_once(void **state)
 {
 	struct vigil_cache *c = *state;
 	struct vigil_process *a = do_exec(c, 1, 10, 0, 0, "/sbin/init");
 	struct vigil_process *b = do_exec(c, 2, 20, 0, 0, "/bin/sh");
 	struct vigil_process *d = do_exec(c, 3, 30, 0, 0, "/bin/sh");
+	struct vigil_proc_key k1 = { .pid = 1 }, k3 = { .pid = 3 }, k999 = { .pid = 999 };
+	struct vigil_proc_key k1_other = { .pid = 1, .ktime = 11 };
 
-	vigil_cache_set_parent(c, b, 1);
+	/* A key naming another image of the pid links nothing but is kept. */
+	vigil_cache_link_parent(c, d, &k1_other);
+	assert_null(d->parent);
+	expect_parent_key(d, 11, 1);
+	d->parent_key = (struct vigil_proc_key){ 0 };
+
+	vigil_cache_link_parent(c, b, &k1);
 	assert_ptr_equal(b->parent, a);
 	expect_parent_key(b, a->ktime, a->pid);
 	assert_int_equal(a->refcnt, 3);
 	/* An existing parent is kept. */
-	vigil_cache_set_parent(c, b, 3);
+	vigil_cache_link_parent(c, b, &k3);
 	assert_ptr_equal(b->parent, a);
 	assert_int_equal(d->refcnt, 2);
 	/* Not itself, not an unknown pid. */
-	vigil_cache_set_parent(c, d, 3);
+	vigil_cache_link_parent(c, d, &k3);
 	assert_null(d->parent);
-	vigil_cache_set_parent(c, d, 999);
+	vigil_cache_link_parent(c, d, &k999);
 	assert_null(d->parent);
 	assert_int_equal(d->parent_key.pid, 0);
 	vigil_process_put(c, a);
 	vigil_process_put(c, b);
 	vigil_process_put(c, d);
+}
+
+/* An orphan: a clone whose parent exits before the clone execs.  The exec
+ * still names the parent, through the clone record it replaces. */
+static void test_exec_after_parent_exit_keeps_parent(void **state)
+{
+	struct vigil_cache *c = *state;
+	struct vigil_proc_key pk = { .pid = 10, .ktime = 100 };
+	struct vigil_process *parent = do_exec(c, 10, 100, 0, 0, "/usr/bin/python3");
+	struct vigil_process *clone = vigil_cache_clone(c, 11, 11, 110, &pk);
+	struct vigil_process *gone, *child, *exited;
+
+	assert_non_null(clone);
+	gone = vigil_cache_exit(c, 10, 100);
+	assert_ptr_equal(gone, parent);
+	vigil_process_put(c, gone);
+	vigil_process_put(c, parent);
+	assert_null(vigil_cache_find(c, 10));
+
+	child = do_exec(c, 11, 120, 10, 100, "/bin/true");
+	assert_ptr_equal(child->parent, parent);
+	assert_string_equal(child->parent->binary, "/usr/bin/python3");
+	expect_parent_key(child, 100, 10);
+	/* and on its exit */
+	exited = vigil_cache_exit(c, 11, 120);
+	assert_ptr_equal(exited, child);
+	assert_ptr_equal(exited->parent, parent);
+	vigil_process_put(c, exited);
+	vigil_process_put(c, child);
+	vigil_process_put(c, clone);
+	assert_int_equal(vigil_cache_total(c), 0);
+}
+
+/* The record being replaced names another parent: not taken. */
+static void test_exec_does_not_take_unrelated_previous_parent(void **state)
+{
+	struct vigil_cache *c = *state;
+	struct vigil_proc_key pk = { .pid = 10, .ktime = 100 };
+	struct vigil_process *parent = do_exec(c, 10, 100, 0, 0, "/bin/a");
+	struct vigil_process *clone = vigil_cache_clone(c, 11, 11, 110, &pk);
+	struct vigil_process *gone = vigil_cache_exit(c, 10, 100), *child;
+
+	vigil_process_put(c, gone);
+	child = do_exec(c, 11, 120, 20, 200, "/bin/true");
+	assert_null(child->parent);
+	expect_parent_key(child, 200, 20);
+	vigil_process_put(c, child);
+	vigil_process_put(c, clone);
+	vigil_process_put(c, parent);
+}
+
+static bool alive_unless_pid_odd(void *arg, const struct vigil_process *p)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return p->pid % 2 == 0;
+}
+
+static void test_sweep_drops_records_dead_in_two_sweeps(void **state)
+{
+	struct vigil_cache *c = *state;
+	struct vigil_process *p;
+	uint32_t pid;
+	int calls = 0;
+
+	for (pid = 1; pid <= 6; pid++) {
+		p = do_exec(c, pid, pid * 10, 0, 0, "/bin/sleep");
+		vigil_process_put(c, p);
+	}
+	assert_int_equal(vigil_cache_live(c), 6);
+	/* First sweep only marks. */
+	assert_int_equal(vigil_cache_sweep(c, alive_unless_pid_odd, &calls), 0);
+	assert_int_equal(calls, 6);
+	assert_int_equal(vigil_cache_live(c), 6);
+	assert_true(vigil_cache_find(c, 1)->suspect);
+	assert_false(vigil_cache_find(c, 2)->suspect);
+	/* Second: the three still dead are dropped and freed. */
+	assert_int_equal(vigil_cache_sweep(c, alive_unless_pid_odd, &calls), 3);
+	assert_int_equal(vigil_cache_live(c), 3);
+	assert_int_equal(vigil_cache_total(c), 3);
+	assert_null(vigil_cache_find(c, 1));
+	assert_null(vigil_cache_find(c, 5));
+	assert_non_null(vigil_cache_find(c, 6));
+}
+
+static bool alive_once_flag(void *arg, const struct vigil_process *p)
+{
+	bool *alive = arg;
+
+	(void)p;
+	return *alive;
+}
+
+static void test_sweep_forgives_a_record_seen_alive_again(void **state)
+{
+	struct vigil_cache *c = *state;
+	struct vigil_process *p = do_exec(c, 7, 70, 0, 0, "/bin/sleep");
+	bool alive = false;
+
+	vigil_process_put(c, p);
+	assert_int_equal(vigil_cache_sweep(c, alive_once_flag, &alive), 0);
+	alive = true;
+	assert_int_equal(vigil_cache_sweep(c, alive_once_flag, &alive), 0);
+	alive = false;
+	assert_int_equal(vigil_cache_sweep(c, alive_once_flag, &alive), 0);
+	assert_int_equal(vigil_cache_live(c), 1);
+	assert_int_equal(vigil_cache_sweep(c, alive_once_flag, &alive), 1);
+	assert_int_equal(vigil_cache_live(c), 0);
+}
+
+/* A dropped record that a child still references stays until the child goes. */
+static void test_sweep_keeps_parent_referenced_by_child(void **state)
+{
+	struct vigil_cache *c = *state;
+	struct vigil_process *parent = do_exec(c, 9, 90, 0, 0, "/bin/sh");
+	struct vigil_process *child = do_exec(c, 10, 100, 9, 90, "/bin/true");
+	bool alive = false;
+
+	vigil_process_put(c, parent);
+	vigil_cache_sweep(c, alive_once_flag, &alive);
+	assert_int_equal(vigil_cache_sweep(c, alive_once_flag, &alive), 2);
+	assert_int_equal(vigil_cache_live(c), 0);
+	assert_int_equal(vigil_cache_total(c), 2); /* the caller's reference on child */
+	assert_string_equal(child->parent->binary, "/bin/sh");
+	vigil_process_put(c, child);
+	assert_int_equal(vigil_cache_total(c), 0);
 }
 
 static void test_cache_free_releases_everything(void **state)
@@ -570,7 +705,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parent_outlives_exit_while_child_holds_it,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_and_put_count_references, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_parent_links_live_process_once, setup,
+		cmocka_unit_test_setup_teardown(test_exec_after_parent_exit_keeps_parent, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exec_does_not_take_unrelated_previous_parent,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_drops_records_dead_in_two_sweeps, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_forgives_a_record_seen_alive_again,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_keeps_parent_referenced_by_child, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_link_parent_links_live_process_once, setup,
 						teardown),
 		cmocka_unit_test(test_cache_free_releases_everything),
 		cmocka_unit_test_setup_teardown(test_find_distinguishes_pids_in_one_bucket, setup,

@@ -571,8 +571,8 @@ static void test_json_process_serialized_once_and_reused(void **state)
 	as_parent = render(vigil_write_json, &f->ctx, VIGIL_OUT_EXIT, f->parent, 1, 0);
 	o = parse_line(as_parent);
 	assert_string_equal(json_object_to_json_string_ext(
-				    json_object_object_get(json_object_object_get(o, "process_exit"),
-							   "process"),
+				    json_object_object_get(
+					    json_object_object_get(o, "process_exit"), "process"),
 				    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 			    f->parent->json);
 	assert_non_null(strstr(first, f->parent->json));
@@ -653,6 +653,101 @@ static void test_compact_quotes_and_escapes_untrusted_strings(void **state)
 	vigil_process_put(f->cache, q);
 }
 
+/* A record made by hand, so that its strings reach the encoder exactly as
+ * written here, whatever the cache does to the strings it stores. */
+static char *render_compact_raw(struct fixture *f, const char *binary, const char *args)
+{
+	struct vigil_process p = { 0 };
+
+	p.pid = p.tid = 900;
+	p.binary = (char *)binary;
+	p.args = (char *)args;
+	p.cwd = (char *)"/";
+	return render(vigil_write_compact, &f->ctx, VIGIL_OUT_EXEC, &p, 1, 0);
+}
+
+static void expect_compact_raw(struct fixture *f, const char *binary, const char *args,
+			       const char *want)
+{
+	char *s = render_compact_raw(f, binary, args);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static void test_compact_escapes_c1_controls(void **state)
+{
+	struct fixture *f = *state;
+
+	/* U+009B (CSI, C2 9B) would start "ESC [" sequences on a terminal. */
+	expect_compact_raw(f,
+			   "/tmp/a\xc2\x9b"
+			   "2Jb",
+			   "", "🚀 process node \"/tmp/a\\u{9b}2Jb\"\n");
+	/* U+009D (OSC) quotes the arguments too, BEL stays \x07. */
+	expect_compact_raw(f, "/bin/x",
+			   "\xc2\x9d"
+			   "0;title\x07",
+			   "🚀 process node /bin/x \"\\u{9d}0;title\\x07\"\n");
+	/* U+0080 and U+009F are the ends of the range; U+00A1 is outside. */
+	expect_compact_raw(f, "/bin/x", "\xc2\x80\xc2\x9f\xc2\xa1",
+			   "🚀 process node /bin/x \"\\u{80}\\u{9f}\xc2\xa1\"\n");
+}
+
+static void test_compact_escapes_invalid_bytes_as_hex(void **state)
+{
+	struct fixture *f = *state;
+
+	/* A raw 0x9b is CSI to an 8-bit terminal: \x9b, not U+FFFD. */
+	expect_compact_raw(f,
+			   "/tmp/\x9b"
+			   "31mred",
+			   "", "🚀 process node \"/tmp/\\x9b31mred\"\n");
+	expect_compact_raw(f, "/bin/x",
+			   "a \x9b"
+			   "2J",
+			   "🚀 process node /bin/x \"a \\x9b2J\"\n");
+	/* A cut sequence: every byte of it. */
+	expect_compact_raw(f, "/bin/x", "\xf0\x9f\x98",
+			   "🚀 process node /bin/x \"\\xf0\\x9f\\x98\"\n");
+}
+
+static void test_compact_escapes_bidi_and_invisible_characters(void **state)
+{
+	struct fixture *f = *state;
+
+	/* U+202E RIGHT-TO-LEFT OVERRIDE would show "exe.gpj" as "jpg.exe". */
+	expect_compact_raw(f,
+			   "/tmp/\xe2\x80\xae"
+			   "gpj.exe",
+			   "", "🚀 process node \"/tmp/\\u{202e}gpj.exe\"\n");
+	/* U+061C, U+200B, U+2066 and U+FEFF. */
+	expect_compact_raw(f, "/bin/x",
+			   "a\xd8\x9c"
+			   "b\xe2\x80\x8b"
+			   "c\xe2\x81\xa6"
+			   "d\xef\xbb\xbf",
+			   "🚀 process node /bin/x \"a\\u{61c}b\\u{200b}c\\u{2066}d\\u{feff}\"\n");
+	/* The ends of the ranges... */
+	expect_compact_raw(f, "/bin/x", "\xe2\x80\x8f\xe2\x80\xaa\xe2\x81\xa0\xe2\x81\xa9",
+			   "🚀 process node /bin/x \"\\u{200f}\\u{202a}\\u{2060}\\u{2069}\"\n");
+	/* ...and their printable neighbours U+2010, U+202F and U+205F. */
+	expect_compact_raw(f, "/bin/x", "\xe2\x80\x90\xe2\x80\xaf\xe2\x81\x9f",
+			   "🚀 process node /bin/x \xe2\x80\x90\xe2\x80\xaf\xe2\x81\x9f\n");
+}
+
+static void test_compact_keeps_printable_utf8_raw(void **state)
+{
+	struct fixture *f = *state;
+
+	/* "é" and "日本" need no quotes... */
+	expect_compact_raw(f, "/tmp/caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac \xc3\xa9",
+			   "🚀 process node /tmp/caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xc3\xa9\n");
+	/* ...and stay raw inside a string quoted for another reason. */
+	expect_compact_raw(f, "/tmp/caf\xc3\xa9\xe2\x80\xae", "\xc3\xa9\t",
+			   "🚀 process node \"/tmp/caf\xc3\xa9\\u{202e}\" \"\xc3\xa9\\x09\"\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest encode[] = {
@@ -686,6 +781,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_compact_quotes_and_escapes_untrusted_strings,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_escapes_c1_controls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_escapes_invalid_bytes_as_hex, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_compact_escapes_bidi_and_invisible_characters,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_keeps_printable_utf8_raw, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("encode", encode, NULL, NULL);

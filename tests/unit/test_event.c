@@ -342,6 +342,71 @@ static void test_decode_exec_short_or_mistyped_is_einval(void **state)
 	free(m);
 }
 
+/* Fill buf with n bytes of "é" (C3 A9) repeated; n may cut the last one. */
+static void fill_e_acute(char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = i % 2 ? '\xa9' : '\xc3';
+}
+
+static void test_decode_exec_cut_args_end_with_a_whole_character(void **state)
+{
+	/* argv[0] "x", then an argument of 2,000 bytes of "é" that the kernel
+	 * cut, with the block, at VIGIL_ARGS_MAX - 1 = 1023 bytes: no NUL, and
+	 * the last byte is the first half of an "é". */
+	char block[VIGIL_ARGS_MAX - 1], want[1021];
+	struct msgbuf *m;
+	struct vigil_exec_info *info;
+
+	(void)state;
+	memcpy(block, "x", 2);
+	fill_e_acute(block + 2, sizeof(block) - 2);
+	assert_int_equal((unsigned char)block[sizeof(block) - 1], 0xc3);
+	fill_e_acute(want, 1020);
+	want[1020] = '\0';
+	m = build_exec(VIGIL_EXEC_F_TRUNC_ARGS, SECT("/bin/x\0"), NOSECT,
+		       sect(block, sizeof(block)), NOSECT);
+	info = decode_ok(m);
+	assert_int_equal(strlen(info->args), 1020);
+	assert_string_equal(info->args, want);
+	assert_string_equal(info->args + 1018, "\xc3\xa9");
+	free(info);
+	free(m);
+}
+
+static void test_decode_exec_cut_filename_drops_a_partial_character(void **state)
+{
+	/* bprm->filename of 255 bytes and its NUL (VIGIL_FILENAME_MAX), the
+	 * last byte the first half of an "é". */
+	char name[VIGIL_FILENAME_MAX], want[VIGIL_FILENAME_MAX];
+	struct msgbuf *cut, *whole;
+	struct vigil_exec_info *info;
+
+	(void)state;
+	memcpy(name, "/tmp/x", 6);
+	fill_e_acute(name + 6, sizeof(name) - 7);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal((unsigned char)name[sizeof(name) - 2], 0xc3);
+	memcpy(want, name, sizeof(name) - 2);
+	want[sizeof(name) - 2] = '\0';
+	cut = build_exec(VIGIL_EXEC_F_TRUNC_FILENAME, sect(name, sizeof(name)), NOSECT, NOSECT,
+			 NOSECT);
+	whole = build_exec(0, sect(name, sizeof(name)), NOSECT, NOSECT, NOSECT);
+	info = decode_ok(cut);
+	assert_int_equal(strlen(info->binary), 254);
+	assert_string_equal(info->binary, want);
+	free(info);
+	/* Without the flag the name is whole and taken verbatim; invalid bytes
+	 * are the cache's to replace. */
+	info = decode_ok(whole);
+	assert_string_equal(info->binary, name);
+	free(info);
+	free(cut);
+	free(whole);
+}
+
 /* --- clone and exit ------------------------------------------------------- */
 
 static void test_decode_clone_checks_type_and_size(void **state)
@@ -389,10 +454,11 @@ static void test_join_reversed_path_joins_leaf_first(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, sizeof(out)), 0);
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, sizeof(out)),
+			 0);
 	assert_string_equal(out, "/a/bb/c");
 	/* Empty components are skipped. */
-	assert_int_equal(vigil_join_reversed_path("c\0\0a\0", 5, out, sizeof(out)), 0);
+	assert_int_equal(vigil_join_reversed_path("c\0\0a\0", 5, false, out, sizeof(out)), 0);
 	assert_string_equal(out, "/a/c");
 }
 
@@ -402,11 +468,11 @@ static void test_join_reversed_path_empty_is_root(void **state)
 
 	(void)state;
 	memset(out, 'x', sizeof(out));
-	assert_int_equal(vigil_join_reversed_path("", 0, out, sizeof(out)), 0);
+	assert_int_equal(vigil_join_reversed_path("", 0, false, out, sizeof(out)), 0);
 	assert_string_equal(out, "/");
-	assert_int_equal(vigil_join_reversed_path("\0\0", 2, out, sizeof(out)), 0);
+	assert_int_equal(vigil_join_reversed_path("\0\0", 2, false, out, sizeof(out)), 0);
 	assert_string_equal(out, "/");
-	assert_int_equal(vigil_join_reversed_path("", 0, out, 2), 0);
+	assert_int_equal(vigil_join_reversed_path("", 0, false, out, 2), 0);
 	assert_string_equal(out, "/");
 }
 
@@ -416,11 +482,12 @@ static void test_join_reversed_path_one_byte_buffer_is_terminated(void **state)
 	char out[4] = "xxx";
 
 	(void)state;
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 1), -ENAMETOOLONG);
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 1),
+			 -ENAMETOOLONG);
 	assert_int_equal(out[0], '\0');
 }
 
-static void test_join_reversed_path_too_many_components_is_enametoolong(void **state)
+static void test_join_reversed_path_many_components_all_kept(void **state)
 {
 	/* 100 one-letter components, leaf first; the root-most one is 'R'. */
 	char comps[200], out[512];
@@ -431,31 +498,53 @@ static void test_join_reversed_path_too_many_components_is_enametoolong(void **s
 		comps[2 * i] = i == 99 ? 'R' : 'c';
 		comps[2 * i + 1] = '\0';
 	}
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, sizeof(out)),
-			 -ENAMETOOLONG);
-	assert_int_equal(out[0], '/');
-	assert_true(strlen(out) < sizeof(out));
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, sizeof(out)),
+			 0);
+	assert_int_equal(strlen(out), 200);
+	assert_memory_equal(out, "/R/c/c", 6);
+	assert_memory_equal(out + 196, "/c/c", 5);
 }
 
-static void test_join_reversed_path_truncation_is_enametoolong(void **state)
+static void test_join_reversed_path_too_small_cuts_root_side(void **state)
 {
 	static const char comps[] = "ccc\0bb\0a";
 	char out[16];
 
 	(void)state;
 	/* "/a/bb/ccc" needs 10 bytes. */
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 10), 0);
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 10), 0);
 	assert_string_equal(out, "/a/bb/ccc");
+	/* One byte short: the root side goes, the leaf stays, marked. */
 	memset(out, 'x', sizeof(out));
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 9), -ENAMETOOLONG);
-	assert_string_equal(out, "/a/bb");
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 9),
+			 -ENAMETOOLONG);
+	assert_string_equal(out, ".../ccc");
 	memset(out, 'x', sizeof(out));
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 3), -ENAMETOOLONG);
-	assert_string_equal(out, "/a");
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 8),
+			 -ENAMETOOLONG);
+	assert_string_equal(out, ".../ccc");
+	/* Not even the leaf with its marker fits: empty, never a fake path. */
 	memset(out, 'x', sizeof(out));
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 2), -ENAMETOOLONG);
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 7),
+			 -ENAMETOOLONG);
 	assert_string_equal(out, "");
-	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), out, 0), -ENAMETOOLONG);
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 3),
+			 -ENAMETOOLONG);
+	assert_string_equal(out, "");
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), false, out, 0),
+			 -ENAMETOOLONG);
+}
+
+/* The kernel's walk stopped before the root: the path is marked, not absolute. */
+static void test_join_reversed_path_cut_walk_is_marked(void **state)
+{
+	static const char comps[] = "true\0d52\0d51";
+	char out[64];
+
+	(void)state;
+	assert_int_equal(vigil_join_reversed_path(comps, sizeof(comps), true, out, sizeof(out)),
+			 -ENAMETOOLONG);
+	assert_string_equal(out, ".../d51/d52/true");
 }
 
 /* --- vigil_join_args ------------------------------------------------------ */
@@ -509,6 +598,44 @@ static void test_join_args_truncation_is_enametoolong(void **state)
 	assert_int_equal(vigil_join_args(argv, sizeof(argv), out, 0), -ENAMETOOLONG);
 }
 
+static void test_join_args_cut_last_argument_drops_a_partial_character(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* Cut after 1 and 2 bytes of a 3-byte "€", and after half an "é". */
+	assert_int_equal(vigil_join_args("ls\0a\xe2\x82\xac\0b\xe2", 10, out, sizeof(out)), 0);
+	assert_string_equal(out, "a\xe2\x82\xac b");
+	assert_int_equal(vigil_join_args("ls\0a\xe2\x82", 6, out, sizeof(out)), 0);
+	assert_string_equal(out, "a");
+	assert_int_equal(vigil_join_args("ls\0-l\0\xc3\xa9\xc3", 9, out, sizeof(out)), 0);
+	assert_string_equal(out, "-l \xc3\xa9");
+	/* A cut argument that held only the partial character is dropped. */
+	assert_int_equal(vigil_join_args("ls\0-l\0\xc3", 7, out, sizeof(out)), 0);
+	assert_string_equal(out, "-l");
+	/* A quoted argument keeps its quotes around what is left. */
+	assert_int_equal(vigil_join_args("sh\0a \xc3", 6, out, sizeof(out)), 0);
+	assert_string_equal(out, "\"a \"");
+}
+
+static void test_join_args_keeps_bytes_that_are_not_a_cut_character(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* NUL-terminated: the kernel did not cut it, nothing is trimmed. */
+	assert_int_equal(vigil_join_args("ls\0a\xc3\0", 6, out, sizeof(out)), 0);
+	assert_string_equal(out, "a\xc3");
+	/* Cut, but the end is garbage rather than a cut character. */
+	assert_int_equal(vigil_join_args("ls\0a\xff", 5, out, sizeof(out)), 0);
+	assert_string_equal(out, "a\xff");
+	assert_int_equal(vigil_join_args("ls\0a\xe0\x80", 6, out, sizeof(out)), 0);
+	assert_string_equal(out, "a\xe0\x80");
+	/* Only the last argument can be cut. */
+	assert_int_equal(vigil_join_args("ls\0a\xc3\0b", 7, out, sizeof(out)), 0);
+	assert_string_equal(out, "a\xc3 b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest event[] = {
@@ -527,16 +654,21 @@ int main(void)
 		cmocka_unit_test(test_decode_exec_sections_are_independent),
 		cmocka_unit_test(test_decode_exec_length_overrun_is_einval),
 		cmocka_unit_test(test_decode_exec_short_or_mistyped_is_einval),
+		cmocka_unit_test(test_decode_exec_cut_args_end_with_a_whole_character),
+		cmocka_unit_test(test_decode_exec_cut_filename_drops_a_partial_character),
 		cmocka_unit_test(test_decode_clone_checks_type_and_size),
 		cmocka_unit_test(test_decode_exit_checks_type_and_size),
 		cmocka_unit_test(test_join_reversed_path_joins_leaf_first),
 		cmocka_unit_test(test_join_reversed_path_empty_is_root),
-		cmocka_unit_test(test_join_reversed_path_truncation_is_enametoolong),
+		cmocka_unit_test(test_join_reversed_path_too_small_cuts_root_side),
 		cmocka_unit_test(test_join_reversed_path_one_byte_buffer_is_terminated),
-		cmocka_unit_test(test_join_reversed_path_too_many_components_is_enametoolong),
+		cmocka_unit_test(test_join_reversed_path_many_components_all_kept),
+		cmocka_unit_test(test_join_reversed_path_cut_walk_is_marked),
 		cmocka_unit_test(test_join_args_skips_argv0),
 		cmocka_unit_test(test_join_args_quotes_args_with_spaces),
 		cmocka_unit_test(test_join_args_truncation_is_enametoolong),
+		cmocka_unit_test(test_join_args_cut_last_argument_drops_a_partial_character),
+		cmocka_unit_test(test_join_args_keeps_bytes_that_are_not_a_cut_character),
 	};
 
 	return cmocka_run_group_tests_name("event", event, NULL, NULL);

@@ -462,9 +462,12 @@ struct seen {
 	struct vigil_proc_key parent_key[8];
 };
 
-static void on_seed(void *arg, const struct vigil_process *p)
+static void on_seed(void *arg, const struct vigil_process *p, uint64_t start_boottime, bool replace)
 {
 	struct seen *s = arg;
+
+	(void)start_boottime;
+	assert_false(replace);
 
 	assert_true(s->calls < 8);
 	s->pid[s->calls] = p->pid;
@@ -530,9 +533,14 @@ static void test_seed_links_parents_and_calls_back_once_each(void **state)
 	struct vigil_process *p1, *p2, *p3;
 	int i;
 
+	struct vigil_seed_ops ops = { .mirror = on_seed, .arg = &s };
+	struct vigil_seed_result r;
+
 	assert_non_null(c);
 	make_chain(root);
-	assert_int_equal(vigil_procfs_seed(c, root, on_seed, &s), 3);
+	assert_int_equal(vigil_procfs_seed(c, root, &ops, &r), 0);
+	assert_int_equal(r.seeded, 3);
+	assert_int_equal(r.adopted, 0);
 	assert_int_equal(s.calls, 3);
 	p1 = vigil_cache_find(c, 1);
 	p2 = vigil_cache_find(c, 2);
@@ -570,9 +578,12 @@ static void test_seed_records_procfs_image(void **state)
 	uint64_t tick_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
 	struct vigil_process *p;
 
+	struct vigil_seed_result r;
+
 	assert_non_null(c);
 	make_chain(root);
-	assert_int_equal(vigil_procfs_seed(c, root, NULL, NULL), 3);
+	assert_int_equal(vigil_procfs_seed(c, root, NULL, &r), 0);
+	assert_int_equal(r.seeded, 3);
 
 	p = vigil_cache_find(c, 1);
 	assert_non_null(p);
@@ -597,6 +608,152 @@ static void test_seed_records_procfs_image(void **state)
 	vigil_cache_free(c);
 }
 
+static void expect_key(const struct vigil_proc_key *k, uint32_t pid, uint64_t ktime)
+{
+	assert_int_equal(k->pid, pid);
+	assert_int_equal(k->ktime, ktime);
+}
+
+/* A fake kernel process table: what an earlier agent left pinned. */
+struct fake_table {
+	uint32_t pid[4];
+	struct vigil_proc_entry e[4];
+	int n;
+	struct seen mirrored;
+	int replaced;
+};
+
+static int table_lookup(void *arg, uint32_t pid, struct vigil_proc_entry *e)
+{
+	struct fake_table *t = arg;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->pid[i] == pid) {
+			*e = t->e[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void table_mirror(void *arg, const struct vigil_process *p, uint64_t start_boottime,
+			 bool replace)
+{
+	struct fake_table *t = arg;
+	uint64_t tick_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+
+	/* The start time handed to the table is the /proc one, in ns. */
+	assert_int_equal(start_boottime % tick_ns, 0);
+	t->replaced += replace;
+	on_seed(&t->mirrored, p, start_boottime, false);
+}
+
+static struct vigil_process *saved_record(struct vigil_cache *saved, uint32_t pid, uint64_t ktime,
+					  const char *binary, uint32_t flags)
+{
+	struct vigil_exec_desc d = { .pid = pid, .tid = pid, .ktime = ktime, .flags = flags };
+
+	d.binary = binary;
+	d.args = "600";
+	d.cwd = "/srv";
+	return vigil_cache_exec(saved, &d);
+}
+
+static void test_seed_adopts_identity_from_kernel_table(void **state)
+{
+	const char *root = *state;
+	struct vigil_cache *c = vigil_cache_new(), *saved = vigil_cache_new();
+	uint64_t tick_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+	struct fake_table t = { 0 };
+	struct vigil_seed_ops ops = { table_lookup, table_mirror, saved, &t };
+	struct vigil_seed_result r;
+	struct vigil_process *p, *s;
+
+	assert_non_null(c);
+	assert_non_null(saved);
+	make_chain(root);
+	/* curl (1234, starttime 30): same start time -> the same process; its
+	 * exec ktime and parent key are the table's, its strings the saved ones. */
+	t.pid[0] = 1234;
+	t.e[0].ktime = 30 * tick_ns + 777;
+	t.e[0].parent.pid = 2;
+	t.e[0].parent.ktime = 20 * tick_ns;
+	t.e[0].start_boottime = 30 * tick_ns + 5; /* ns precision in the kernel */
+	/* sh (2): the pid was reused while no agent ran (start time differs). */
+	t.pid[1] = 2;
+	t.e[1].ktime = 5;
+	t.e[1].start_boottime = 19 * tick_ns;
+	t.n = 2;
+	s = saved_record(saved, 1234, 30 * tick_ns + 777, "/bin/curl-as-invoked", VIGIL_PF_EXECVE);
+	vigil_process_put(saved, s);
+	/* a saved record for another image of pid 1 is ignored */
+	s = saved_record(saved, 1, 999, "/wrong", VIGIL_PF_EXECVE);
+	vigil_process_put(saved, s);
+
+	assert_int_equal(vigil_procfs_seed(c, root, &ops, &r), 0);
+	assert_int_equal(r.seeded, 3);
+	assert_int_equal(r.adopted, 1);
+	assert_int_equal(r.restored, 1);
+
+	p = vigil_cache_find(c, 1234);
+	assert_non_null(p);
+	assert_int_equal(p->ktime, 30 * tick_ns + 777);
+	assert_string_equal(p->binary, "/bin/curl-as-invoked");
+	assert_string_equal(p->args, "600");
+	assert_string_equal(p->cwd, "/srv");
+	assert_int_equal(p->flags, VIGIL_PF_EXECVE);
+	/* linked to the live parent its key names */
+	assert_non_null(p->parent);
+	assert_int_equal(p->parent->pid, 2);
+	expect_key(&p->parent_key, 2, 20 * tick_ns);
+
+	/* the reused pid is seeded from /proc and replaces the stale entry */
+	p = vigil_cache_find(c, 2);
+	assert_int_equal(p->ktime, 20 * tick_ns);
+	assert_int_equal(p->flags, VIGIL_PF_PROCFS);
+	assert_string_equal(p->binary, "/bin/sh");
+	assert_int_equal(t.replaced, 1);
+	/* only the processes not adopted are mirrored into the table */
+	assert_int_equal(t.mirrored.calls, 2);
+	index_of(&t.mirrored, 1);
+	index_of(&t.mirrored, 2);
+	vigil_cache_free(c);
+	vigil_cache_free(saved);
+}
+
+static void test_seed_adopted_without_saved_record_keeps_identity(void **state)
+{
+	const char *root = *state;
+	struct vigil_cache *c = vigil_cache_new();
+	uint64_t tick_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+	struct fake_table t = { 0 };
+	struct vigil_seed_ops ops = { table_lookup, table_mirror, NULL, &t };
+	struct vigil_seed_result r;
+	struct vigil_process *p;
+
+	assert_non_null(c);
+	make_chain(root);
+	/* An agent that crashed saved nothing: exec_id and start_time (ktime)
+	 * and the parent key still come from the table; strings from /proc. */
+	t.pid[0] = 1234;
+	t.e[0].ktime = 30 * tick_ns + 777;
+	t.e[0].parent.pid = 77; /* a parent that has exited since */
+	t.e[0].parent.ktime = 12345;
+	t.e[0].start_boottime = 30 * tick_ns;
+	t.n = 1;
+	assert_int_equal(vigil_procfs_seed(c, root, &ops, &r), 0);
+	assert_int_equal(r.adopted, 1);
+	assert_int_equal(r.restored, 0);
+	p = vigil_cache_find(c, 1234);
+	assert_int_equal(p->ktime, 30 * tick_ns + 777);
+	assert_string_equal(p->binary, "/usr/bin/curl");
+	assert_int_equal(p->flags, VIGIL_PF_PROCFS);
+	assert_null(p->parent);
+	expect_key(&p->parent_key, 77, 12345);
+	vigil_cache_free(c);
+}
+
 static void test_seed_missing_root_is_error(void **state)
 {
 	const char *root = *state;
@@ -605,10 +762,13 @@ static void test_seed_missing_root_is_error(void **state)
 
 	assert_non_null(c);
 	snprintf(missing, sizeof(missing), "%s/nonexistent", root);
+	struct vigil_seed_result r = { .seeded = -1 };
+
 	assert_int_equal(vigil_procfs_seed(c, missing, NULL, NULL), -ENOENT);
 	assert_int_equal(vigil_cache_total(c), 0);
 	/* An empty proc root seeds nothing. */
-	assert_int_equal(vigil_procfs_seed(c, root, NULL, NULL), 0);
+	assert_int_equal(vigil_procfs_seed(c, root, NULL, &r), 0);
+	assert_int_equal(r.seeded, 0);
 	assert_int_equal(vigil_cache_total(c), 0);
 	vigil_cache_free(c);
 }
@@ -644,6 +804,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seed_links_parents_and_calls_back_once_each,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_records_procfs_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seed_adopts_identity_from_kernel_table, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_seed_adopted_without_saved_record_keeps_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_missing_root_is_error, setup, teardown),
 	};
 

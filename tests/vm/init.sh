@@ -45,7 +45,7 @@ echo
 echo "VIGIL-VM-KERNEL $(uname -r)"
 echo "init: active LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null || echo '?')"
 
-export VIGILD=/vigil/bin/vigild VIGIL_ENV=vm
+export VIGILD=/vigil/bin/vigild VIGIL_ENV=vm VIGIL_TEST_BIN=/vigil/bin
 
 passed=0
 failed=0

@@ -4,7 +4,7 @@
 # Build the initramfs the VM suite boots:
 #   /bin/busybox (static) + every applet link (`busybox --list-full`)
 #   /usr/bin/jq, and the VM_EXTRA_BINS host programs (default: bash)
-#   /vigil/bin/             BUILD_DIR/vigild, BUILD_DIR/vigil
+#   /vigil/bin/             BUILD_DIR/vigild, BUILD_DIR/vigil, BUILD_DIR/test-bin/*
 #   /vigil/tests/integration/   tests/integration/
 #   /vigil/tests/guest/         tests/vm/guest/
 #   /init                       tests/vm/init.sh
@@ -134,6 +134,11 @@ fi
 if [ -f "$build_dir/vigil" ]; then
 	install_file "$build_dir/vigil" /vigil/bin/vigil 755
 fi
+# Test helpers (tests/helpers/*.c, built into BUILD_DIR/test-bin).
+for h in "$build_dir"/test-bin/*; do
+	case $h in *.d) continue ;; esac
+	[ -f "$h" ] && [ -x "$h" ] && install_file "$h" "/vigil/bin/${h##*/}" 755
+done
 
 # --- test scripts ----------------------------------------------------------------
 if [ -d "$repo/tests/integration" ]; then

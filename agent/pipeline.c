@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * pipeline.c - ring-buffer message -> process cache -> outputs.
+ *
+ *   msg ──type──► handlers[type] ──► decode ──► cache ──► emit ──► export file (JSON)
+ *                                                              └─► stdout (JSON or compact)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "container.h"
+#include "event.h"
+#include "log.h"
+#include "pipeline.h"
+
+typedef int (*msg_handler)(struct vigil_pipeline *p, const void *data, size_t size);
+
+/* The reader of stdout left.  With an export file vigild goes on without
+ * stdout; as the only output, it stops. */
+static int stdout_gone(struct vigil_pipeline *p)
+{
+	p->out_closed = true;
+	if (p->export) {
+		vigil_err("stdout: the reader went away (Broken pipe); events go on to the export "
+			  "file only");
+		return 0;
+	}
+	return -EPIPE;
+}
+
+static int emit(struct vigil_pipeline *p, const struct vigil_out_event *ev)
+{
+	int err;
+
+	if (p->export) {
+		err = vigil_write_json(vigil_output_stream(p->export), &p->enc, ev);
+		vigil_output_end_event(p->export, err);
+	}
+	if (!p->out || p->out_closed)
+		return 0;
+	if (p->out_mode == VIGIL_STDOUT_COMPACT)
+		err = vigil_write_compact(vigil_output_stream(p->out), &p->enc, ev);
+	else
+		err = vigil_write_json(vigil_output_stream(p->out), &p->enc, ev);
+	if (vigil_output_end_event(p->out, err) == -EPIPE)
+		return stdout_gone(p);
+	return 0;
+}
+
+int vigil_pipeline_flush(struct vigil_pipeline *p)
+{
+	if (p->export)
+		vigil_output_flush(p->export);
+	if (p->out && !p->out_closed && vigil_output_flush(p->out) == -EPIPE)
+		return stdout_gone(p);
+	return 0;
+}
+
+static uint32_t exec_flags(uint32_t raw, const char *cwd)
+{
+	uint32_t f = VIGIL_PF_EXECVE;
+
+	if (raw & VIGIL_EXEC_F_TRUNC_ARGS)
+		f |= VIGIL_PF_TRUNC_ARGS;
+	if (raw & VIGIL_EXEC_F_ERR_ARGS)
+		f |= VIGIL_PF_ERR_ARGS;
+	if (raw & (VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_PATH))
+		f |= VIGIL_PF_ERR_FILENAME;
+	if (raw & (VIGIL_EXEC_F_ERR_CWD | VIGIL_EXEC_F_TRUNC_CWD))
+		f |= VIGIL_PF_ERR_CWD;
+	if (strcmp(cwd, "/") == 0)
+		f |= VIGIL_PF_ROOTCWD;
+	return f;
+}
+
+static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
+{
+	struct vigil_exec_info *info;
+	struct vigil_exec_desc d = { 0 };
+	struct vigil_out_event out = { 0 };
+	char cgpath[2 * VIGIL_CGRP_NAME_MAX + 2];
+	char cid[VIGIL_CONTAINER_ID_LEN + 1], pod[VIGIL_POD_UID_LEN + 1];
+	const struct vigil_exec_event *ev;
+	struct vigil_process *proc;
+	int err;
+
+	info = malloc(sizeof(*info)); /* large: kept off the stack */
+	if (!info)
+		return -ENOMEM;
+	err = vigil_decode_exec(data, size, info);
+	if (err)
+		goto cleanup;
+	ev = info->raw;
+	snprintf(cgpath, sizeof(cgpath), "%s/%s", info->cgroup_parent, info->cgroup_leaf);
+	vigil_cgroup_ids(cgpath, cid, pod);
+
+	d.pid = ev->proc.pid;
+	d.tid = ev->tid;
+	d.ktime = ev->proc.ktime;
+	d.parent = ev->parent;
+	d.flags = exec_flags(ev->flags, info->cwd);
+	d.binary = info->binary;
+	d.args = info->args;
+	d.cwd = info->cwd;
+	d.creds = &ev->creds;
+	d.file = &ev->file;
+	d.ns = ev->ns;
+	d.cgroup_id = ev->cgroup_id;
+	d.container_id = cid;
+	d.pod_uid = pod;
+	proc = vigil_cache_exec(p->cache, &d);
+	if (!proc) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	out.kind = VIGIL_OUT_EXEC;
+	out.proc = proc;
+	out.ktime = ev->hdr.ktime;
+	err = emit(p, &out);
+	vigil_process_put(p->cache, proc);
+cleanup:
+	free(info);
+	return err;
+}
+
+static int handle_clone(struct vigil_pipeline *p, const void *data, size_t size)
+{
+	const struct vigil_clone_event *ev;
+	struct vigil_process *proc;
+	int err = vigil_decode_clone(data, size, &ev);
+
+	if (err)
+		return err;
+	proc = vigil_cache_clone(p->cache, ev->proc.pid, ev->tid, ev->proc.ktime, &ev->parent);
+	if (!proc)
+		return -ENOMEM;
+	vigil_process_put(p->cache, proc);
+	return 0;
+}
+
+static int handle_exit(struct vigil_pipeline *p, const void *data, size_t size)
+{
+	const struct vigil_exit_event *ev;
+	struct vigil_out_event out = { 0 };
+	struct vigil_process *proc;
+	int err = vigil_decode_exit(data, size, &ev);
+
+	if (err)
+		return err;
+	proc = vigil_cache_exit(p->cache, ev->proc.pid, ev->proc.ktime);
+	if (!proc)
+		return -ENOMEM;
+	out.kind = VIGIL_OUT_EXIT;
+	out.proc = proc;
+	out.ktime = ev->hdr.ktime;
+	out.exit_code = ev->exit_code;
+	err = emit(p, &out);
+	vigil_process_put(p->cache, proc);
+	return err;
+}
+
+static const msg_handler handlers[VIGIL_MSG_TYPE_COUNT] = {
+	[VIGIL_MSG_EXEC] = handle_exec,
+	[VIGIL_MSG_CLONE] = handle_clone,
+	[VIGIL_MSG_EXIT] = handle_exit,
+};
+
+int vigil_pipeline_msg(void *arg, const void *data, size_t size)
+{
+	struct vigil_pipeline *p = arg;
+	int type = vigil_msg_type(data, size);
+	int err;
+
+	if (type < 0 || type >= VIGIL_MSG_TYPE_COUNT || !handlers[type]) {
+		p->bad++;
+		return 0;
+	}
+	err = handlers[type](p, data, size);
+	if (err == -EINVAL) {
+		p->bad++;
+		return 0;
+	}
+	if (err == -ENOMEM) {
+		p->oom++;
+		return 0;
+	}
+	if (err)
+		return err; /* -EPIPE: nowhere left to write */
+	p->handled[type]++;
+	return 0;
+}

@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * fuzz_event.c - libFuzzer target for the ring-buffer message decoder
+ * (agent/event.c) and everything vigild does with a decoded message.
+ *
+ * One input is one ring-buffer record of any length and content.  It is
+ * copied into a heap buffer of exactly its size, so that ASan reports any
+ * read past the record, and handled as agent/main.c does: type check,
+ * decode, process cache, then both encoders.  The process cache lives
+ * across inputs (clone and exit messages then find records that earlier
+ * inputs made) and is freed and made anew every CACHE_INPUTS inputs.
+ *
+ * Besides the sanitizers, the target checks what the headers promise and
+ * calls abort() when a promise is broken:
+ *   - event.h: types and return values, NUL-terminated output, joined paths
+ *     and argument strings equal to a reference join when they fit;
+ *   - process.h: a new image is the live record for its pid, an exited one
+ *     is not; no record outlives the cache (LeakSanitizer at each refresh);
+ *   - encode.h: one JSON object and a newline, one compact line, neither
+ *     holding a control character that could forge a second line.
+ *
+ * Bytes the agent ignores steer the target: hdr.pad bits 0 and 1 turn on
+ * no_creds and no_ns, and comm[0], comm[1] give the output sizes of extra
+ * direct calls to the two join functions.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sanitizer/lsan_interface.h>
+
+#include "container.h"
+#include "encode.h"
+#include "event.h"
+#include "process.h"
+
+#define CACHE_INPUTS	  1024
+#define LEAK_CHECK_CACHES 16
+#define NODE_NAME	  "fuzz-node"
+#define OUT_MAX		  (1 << 20) /* one encoded line; the largest is about 200 KiB */
+
+#define CHECK(cond)                                                                            \
+	do {                                                                                   \
+		if (!(cond)) {                                                                 \
+			fprintf(stderr, "fuzz_event: %s:%d: invariant broken: %s\n", __FILE__, \
+				__LINE__, #cond);                                              \
+			abort();                                                               \
+		}                                                                              \
+	} while (0)
+
+static struct vigil_cache *cache;
+static unsigned long inputs;
+static FILE *out;
+static char outbuf[OUT_MAX];
+static char ref[2 * 65536 + 2]; /* reference join of a u16-sized block */
+
+static const struct vigil_encode_ctx base_ctx = {
+	.node_name = NODE_NAME,
+	.boot_wall_ns = 1700000000000000000ULL,
+	.host_ns = { 4026531838U, 4026531839U, 4026531840U, 4026531836U, 4026531836U, 4026531992U,
+		     4026531834U, 4026531834U, 4026531835U, 4026531837U },
+};
+
+/* --- reference implementations -------------------------------------------- */
+
+/* A block of NUL-terminated strings, as the ABI describes every data part:
+ * empty, or ending with its last string's NUL. */
+static bool well_formed(const char *p, size_t len)
+{
+	return len == 0 || p[len - 1] == '\0';
+}
+
+/* "/a/b/c" from "c\0b\0a\0"; empty components skipped, "/" for none.
+ * Returns the length; *ncomp gets the number of components. */
+static size_t ref_join_path(const char *comps, size_t len, size_t *ncomp)
+{
+	size_t i = len, o = 0, n = 0;
+
+	/* Walk the block backwards, root component first. */
+	while (i > 0) {
+		size_t end = i - 1, start = end; /* comps[end] is a NUL */
+
+		while (start > 0 && comps[start - 1] != '\0')
+			start--;
+		if (end > start) {
+			ref[o++] = '/';
+			memcpy(ref + o, comps + start, end - start);
+			o += end - start;
+			n++;
+		}
+		i = start;
+	}
+	if (o == 0)
+		ref[o++] = '/';
+	ref[o] = '\0';
+	*ncomp = n;
+	return o;
+}
+
+/* argv[1..] joined by spaces, an argument holding a space in quotes.
+ * Returns the length, or (size_t)-1 when an argument in argv[1..] is
+ * empty: event.h does not say how those are joined. */
+static size_t ref_join_args(const char *argv, size_t len)
+{
+	size_t i = strnlen(argv, len) + 1, o = 0;
+
+	while (i < len) {
+		size_t l = strlen(argv + i);
+		bool quote = memchr(argv + i, ' ', l) != NULL;
+
+		if (l == 0)
+			return (size_t)-1;
+		if (o)
+			ref[o++] = ' ';
+		if (quote)
+			ref[o++] = '"';
+		memcpy(ref + o, argv + i, l);
+		o += l;
+		if (quote)
+			ref[o++] = '"';
+		i += l + 1;
+	}
+	ref[o] = '\0';
+	return o;
+}
+
+/* Length of the valid UTF-8 character at s (strict: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), 0 if there is none. */
+static size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	size_t n, k;
+	uint32_t c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2, c = s[0] & 0x1f, min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3, c = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n > len)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static bool utf8_valid(const char *s, size_t len)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char((const unsigned char *)s + i, len - i, &cp);
+		if (!n)
+			return false;
+	}
+	return true;
+}
+
+/* --- event.h -------------------------------------------------------------- */
+
+static bool nul_within(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+#define CUT_MARKER ".../"
+
+/* The first (leaf) component's length, 0 if there is none. */
+static size_t leaf_len(const char *comps, size_t len)
+{
+	size_t i = 0, l;
+
+	while (i < len) {
+		l = strnlen(comps + i, len - i);
+		if (l)
+			return l;
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * A path joined into o[outsz] from comps, with cut the caller's flag and err
+ * what the join returned.  event.h: "/a/b/c", or when cut (by the caller, or
+ * because out is too small) the leaf side after the marker ".../", or ""
+ * when not even the leaf fits; -ENAMETOOLONG exactly when the result is cut.
+ */
+static void check_joined(const char *o, size_t outsz, int err, const char *comps, size_t len,
+			 bool cut)
+{
+	size_t n, rl, ol = strlen(o), ll = leaf_len(comps, len);
+
+	CHECK(err == 0 || err == -ENAMETOOLONG);
+	CHECK(ol < outsz);
+	if (err == 0)
+		CHECK(o[0] == '/' && !cut);
+	else
+		CHECK(o[0] == '\0' || strncmp(o, CUT_MARKER, strlen(CUT_MARKER)) == 0);
+	if (o[0] == '\0')
+		CHECK(err && (ll == 0 || strlen(CUT_MARKER) + ll >= outsz));
+	else
+		CHECK(ol >= ll + 1); /* the leaf survives */
+	if (!well_formed(comps, len))
+		return;
+	rl = ref_join_path(comps, len, &n);
+	if (!err)
+		CHECK(rl == ol && memcmp(o, ref, rl) == 0);
+	else if (o[0])
+		CHECK(ol - 3 <= rl && memcmp(o + 3, ref + rl - (ol - 3), ol - 3) == 0);
+	if (!cut && rl < outsz)
+		CHECK(!err);
+}
+
+/* vigil_join_reversed_path() into an exact-size heap buffer. */
+static void fuzz_join_path(const char *comps, size_t len, bool cut, size_t outsz)
+{
+	char *o = malloc(outsz ? outsz : 1);
+	int err;
+
+	if (!o)
+		return;
+	err = vigil_join_reversed_path(comps, len, cut, o, outsz);
+	if (outsz < 2) {
+		CHECK(err == -ENAMETOOLONG && (!outsz || o[0] == '\0'));
+	} else {
+		CHECK(nul_within(o, outsz));
+		check_joined(o, outsz, err, comps, len, cut);
+	}
+	free(o);
+}
+
+/* vigil_join_args() into an exact-size heap buffer. */
+static void fuzz_join_args(const char *argv, size_t len, size_t outsz)
+{
+	char *o = malloc(outsz ? outsz : 1);
+	size_t rl;
+	int err;
+
+	if (!o)
+		return;
+	err = vigil_join_args(argv, len, o, outsz);
+	CHECK(err == 0 || err == -ENAMETOOLONG);
+	CHECK(outsz || err);
+	if (outsz) {
+		CHECK(nul_within(o, outsz));
+		if (well_formed(argv, len)) {
+			rl = ref_join_args(argv, len);
+			if (rl != (size_t)-1 && !err)
+				CHECK(strcmp(o, ref) == 0);
+			if (rl != (size_t)-1 && rl < outsz)
+				CHECK(!err);
+		}
+	}
+	free(o);
+}
+
+/* Check a decoded exec against its raw parts. */
+static void check_exec(const struct vigil_exec_info *info, const void *msg)
+{
+	const struct vigil_exec_event *ev = msg;
+	const char *bin = ev->data, *cwd = bin + ev->binary_len;
+	const char *args = cwd + ev->cwd_len, *cg = args + ev->args_len;
+	size_t n, rl;
+
+	CHECK(info->raw == msg);
+	CHECK(nul_within(info->binary, sizeof(info->binary)));
+	CHECK(nul_within(info->cwd, sizeof(info->cwd)));
+	CHECK(nul_within(info->args, sizeof(info->args)));
+	CHECK(nul_within(info->cgroup_leaf, sizeof(info->cgroup_leaf)));
+	CHECK(nul_within(info->cgroup_parent, sizeof(info->cgroup_parent)));
+
+	/* cwd and a walked binary: joined paths (the decoder does not say
+	 * whether it cut them: a joined path that is cut does not start with
+	 * a '/'). */
+	check_joined(info->cwd, sizeof(info->cwd), info->cwd[0] == '/' ? 0 : -ENAMETOOLONG, cwd,
+		     ev->cwd_len, ev->flags & VIGIL_EXEC_F_TRUNC_CWD);
+	if (ev->flags & VIGIL_EXEC_F_FILENAME_WALKED) {
+		check_joined(info->binary, sizeof(info->binary),
+			     info->binary[0] == '/' ? 0 : -ENAMETOOLONG, bin, ev->binary_len,
+			     ev->flags & VIGIL_EXEC_F_TRUNC_PATH);
+	} else {
+		/* bprm->filename, or a prefix of it when the kernel cut it. */
+		size_t raw = strnlen(bin, ev->binary_len), l = strlen(info->binary);
+
+		CHECK(l <= raw && memcmp(info->binary, bin, l) == 0);
+		if (!(ev->flags & VIGIL_EXEC_F_TRUNC_FILENAME) && raw < sizeof(info->binary))
+			CHECK(l == raw);
+	}
+
+	/* args: argv[1..] as the reference joins them, when it fits. */
+	if (well_formed(args, ev->args_len)) {
+		rl = ref_join_args(args, ev->args_len);
+		if (rl != (size_t)-1 && rl < sizeof(info->args))
+			CHECK(strcmp(info->args, ref) == 0);
+	}
+
+	/* cgroup: the leaf is a prefix of the first name. */
+	n = strlen(info->cgroup_leaf);
+	CHECK(n <= ev->cgroup_len && memcmp(info->cgroup_leaf, cg, n) == 0);
+
+	/* The join functions on their own, with small exact-size outputs. */
+	fuzz_join_path(cwd, ev->cwd_len, ev->comm[2] & 1, (unsigned char)ev->comm[0]);
+	fuzz_join_args(args, ev->args_len, (unsigned char)ev->comm[1]);
+}
+
+/* --- encoders --------------------------------------------------------------- */
+
+/* Run one encoder into outbuf; returns the bytes written. */
+static size_t encode(bool json, const struct vigil_encode_ctx *ctx,
+		     const struct vigil_out_event *ev)
+{
+	long len;
+	int err;
+
+	rewind(out);
+	err = json ? vigil_write_json(out, ctx, ev) : vigil_write_compact(out, ctx, ev);
+	CHECK(err == 0);
+	CHECK(fflush(out) == 0);
+	len = ftell(out);
+	CHECK(len > 0 && len < OUT_MAX);
+	outbuf[len] = '\0';
+	return (size_t)len;
+}
+
+/* A line: text and one '\n' at its end, and no other C0 control (which
+ * JSON escapes in strings); nor DEL, with del (the compact line escapes it). */
+static void check_line(const char *s, size_t len, bool del)
+{
+	size_t i;
+
+	CHECK(len > 1 && s[len - 1] == '\n');
+	for (i = 0; i + 1 < len; i++)
+		CHECK((unsigned char)s[i] >= 0x20 && !(del && s[i] == 0x7f));
+}
+
+#if __has_include("utf8.h")
+/* The compact encoder escapes C1 controls, bidi and invisible format
+ * characters and invalid UTF-8 (encode_compact.c). */
+static void check_terminal_safe(const char *s, size_t len)
+{
+	size_t i, n;
+	uint32_t c;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char((const unsigned char *)s + i, len - i, &c);
+		CHECK(n != 0);
+		CHECK(!(c >= 0x80 && c <= 0x9f) && c != 0x61c && !(c >= 0x200b && c <= 0x200f) &&
+		      !(c >= 0x202a && c <= 0x202e) && !(c >= 0x2060 && c <= 0x2069) &&
+		      c != 0xfeff);
+	}
+}
+#else
+static void check_terminal_safe(const char *s, size_t len)
+{
+	(void)s;
+	(void)len;
+}
+#endif
+
+static void check_json(const struct vigil_out_event *ev, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root, *body, *proc, *v;
+	const char *kind = ev->kind == VIGIL_OUT_EXEC ? "process_exec" : "process_exit";
+	const struct vigil_process *p = ev->proc;
+
+	CHECK(tok);
+	root = json_tokener_parse_ex(tok, outbuf, (int)len - 1);
+	CHECK(root && json_tokener_get_error(tok) == json_tokener_success);
+	CHECK(json_tokener_get_parse_end(tok) == len - 1);
+	CHECK(json_object_is_type(root, json_type_object));
+	CHECK(json_object_object_get_ex(root, kind, &body));
+	CHECK(json_object_object_get_ex(body, "process", &proc));
+	CHECK(json_object_object_get_ex(proc, "pid", &v) && json_object_get_int64(v) == p->pid);
+	/* Text survives the round trip (when it is text: how bytes that are
+	 * not UTF-8 come out is the encoder's choice). */
+	if (p->binary[0] && utf8_valid(p->binary, strlen(p->binary))) {
+		CHECK(json_object_object_get_ex(proc, "binary", &v));
+		CHECK(strcmp(json_object_get_string(v), p->binary) == 0);
+	}
+	CHECK(!p->parent || json_object_object_get_ex(body, "parent", &v));
+	json_object_put(root);
+	json_tokener_free(tok);
+}
+
+static void emit(const struct vigil_encode_ctx *ctx, const struct vigil_out_event *ev)
+{
+	size_t len;
+
+	len = encode(true, ctx, ev);
+	check_line(outbuf, len, false);
+	check_json(ev, len);
+
+	len = encode(false, ctx, ev);
+	check_line(outbuf, len, true);
+	check_terminal_safe(outbuf, len);
+}
+
+/* --- the pipeline of agent/main.c ------------------------------------------ */
+
+static uint32_t process_flags(uint32_t raw, const char *cwd)
+{
+	uint32_t f = VIGIL_PF_EXECVE;
+
+	if (raw & VIGIL_EXEC_F_TRUNC_ARGS)
+		f |= VIGIL_PF_TRUNC_ARGS;
+	if (raw & VIGIL_EXEC_F_ERR_ARGS)
+		f |= VIGIL_PF_ERR_ARGS;
+	if (raw & (VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_PATH))
+		f |= VIGIL_PF_ERR_FILENAME;
+	if (raw & (VIGIL_EXEC_F_ERR_CWD | VIGIL_EXEC_F_TRUNC_CWD))
+		f |= VIGIL_PF_ERR_CWD;
+	if (strcmp(cwd, "/") == 0)
+		f |= VIGIL_PF_ROOTCWD;
+	return f;
+}
+
+static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, size_t size)
+{
+	static struct vigil_exec_info info; /* 10 KiB: off the stack */
+	char cgpath[2 * VIGIL_CGRP_NAME_MAX + 2];
+	char cid[VIGIL_CONTAINER_ID_LEN + 1] = "", pod[VIGIL_POD_UID_LEN + 1] = "";
+	struct vigil_exec_desc d = { 0 };
+	struct vigil_out_event oe = { 0 };
+	const struct vigil_exec_event *ev;
+	struct vigil_process *p;
+	int err;
+
+	err = vigil_decode_exec(msg, size, &info);
+	CHECK(err == 0 || err == -EINVAL);
+	if (err)
+		return;
+	check_exec(&info, msg);
+	ev = info.raw;
+
+	snprintf(cgpath, sizeof(cgpath), "%s/%s", info.cgroup_parent, info.cgroup_leaf);
+	if (vigil_container_id(cgpath, cid, sizeof(cid), NULL))
+		cid[0] = '\0';
+	else
+		CHECK(strlen(cid) == VIGIL_CONTAINER_ID_LEN);
+	if (vigil_pod_uid(cgpath, pod, sizeof(pod)))
+		pod[0] = '\0';
+	else
+		CHECK(strlen(pod) == VIGIL_POD_UID_LEN);
+
+	d.pid = ev->proc.pid;
+	d.tid = ev->tid;
+	d.ktime = ev->proc.ktime;
+	d.parent = ev->parent;
+	d.flags = process_flags(ev->flags, info.cwd);
+	d.binary = info.binary;
+	d.args = info.args;
+	d.cwd = info.cwd;
+	d.creds = &ev->creds;
+	d.ns = ev->ns;
+	d.cgroup_id = ev->cgroup_id;
+	d.container_id = cid;
+	d.pod_uid = pod;
+	p = vigil_cache_exec(cache, &d);
+	if (!p)
+		return;
+	CHECK(vigil_cache_find(cache, d.pid) == p && !p->exited);
+
+	oe.kind = VIGIL_OUT_EXEC;
+	oe.proc = p;
+	oe.ktime = ev->hdr.ktime;
+	emit(ctx, &oe);
+	vigil_process_put(cache, p);
+}
+
+static void handle_clone(const void *msg, size_t size)
+{
+	const struct vigil_clone_event *ev = NULL;
+	struct vigil_process *p;
+	int err = vigil_decode_clone(msg, size, &ev);
+
+	CHECK(err == 0 || err == -EINVAL);
+	if (err)
+		return;
+	CHECK((const void *)ev == msg);
+	p = vigil_cache_clone(cache, ev->proc.pid, ev->tid, ev->proc.ktime, &ev->parent);
+	if (!p)
+		return;
+	CHECK(vigil_cache_find(cache, ev->proc.pid) == p && !p->exited);
+	vigil_process_put(cache, p);
+}
+
+static void handle_exit(const struct vigil_encode_ctx *ctx, const void *msg, size_t size)
+{
+	const struct vigil_exit_event *ev = NULL;
+	struct vigil_out_event oe = { 0 };
+	struct vigil_process *p;
+	int err = vigil_decode_exit(msg, size, &ev);
+
+	CHECK(err == 0 || err == -EINVAL);
+	if (err)
+		return;
+	CHECK((const void *)ev == msg);
+	p = vigil_cache_exit(cache, ev->proc.pid, ev->proc.ktime);
+	if (!p)
+		return;
+	CHECK(p->exited && vigil_cache_find(cache, ev->proc.pid) != p);
+
+	oe.kind = VIGIL_OUT_EXIT;
+	oe.proc = p;
+	oe.ktime = ev->hdr.ktime;
+	oe.exit_code = ev->exit_code;
+	emit(ctx, &oe);
+	vigil_process_put(cache, p);
+}
+
+/* A decoder rejects a message of another type (or none). */
+static void check_other_decoders(int type, const void *msg, size_t size)
+{
+	static struct vigil_exec_info info;
+	const struct vigil_clone_event *c;
+	const struct vigil_exit_event *e;
+
+	if (type != VIGIL_MSG_EXEC)
+		CHECK(vigil_decode_exec(msg, size, &info) == -EINVAL);
+	if (type != VIGIL_MSG_CLONE)
+		CHECK(vigil_decode_clone(msg, size, &c) == -EINVAL);
+	if (type != VIGIL_MSG_EXIT)
+		CHECK(vigil_decode_exit(msg, size, &e) == -EINVAL);
+}
+
+/* Free the cache; every record must go with it.  LeakSanitizer scans the
+ * whole process (about 0.1 s), so only at every LEAK_CHECK_CACHES-th cache
+ * and at exit. */
+static void drop_cache(bool leak_check)
+{
+	CHECK(vigil_cache_live(cache) <= vigil_cache_total(cache));
+#ifdef FUZZ_TEST_LEAK
+	cache = NULL; /* check that a leaked cache is reported */
+#else
+	vigil_cache_free(cache);
+	cache = NULL;
+#endif
+	if (leak_check)
+		CHECK(__lsan_do_recoverable_leak_check() == 0);
+}
+
+static void at_exit(void)
+{
+	if (cache)
+		drop_cache(true);
+	if (out)
+		fclose(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vigil_encode_ctx ctx = base_ctx;
+	void *msg;
+	int type;
+
+	if (!out) {
+		out = fmemopen(outbuf, sizeof(outbuf), "w");
+		CHECK(out);
+		atexit(at_exit);
+	}
+	if (cache && ++inputs % CACHE_INPUTS == 0)
+		drop_cache(inputs % (CACHE_INPUTS * LEAK_CHECK_CACHES) == 0);
+	if (!cache) {
+		cache = vigil_cache_new();
+		CHECK(cache);
+	}
+
+	/* Exactly size bytes (at least one, for malloc), at the alignment
+	 * of a ring-buffer record. */
+	msg = malloc(size ? size : 1);
+	CHECK(msg);
+	if (size)
+		memcpy(msg, data, size);
+
+	type = vigil_msg_type(msg, size);
+	if (type >= 0) {
+		const struct vigil_msg_hdr *h = msg;
+
+		CHECK(type == VIGIL_MSG_EXEC || type == VIGIL_MSG_CLONE || type == VIGIL_MSG_EXIT);
+		CHECK(size >= sizeof(*h) && h->size <= size && h->type == type);
+		ctx.no_creds = h->pad & 1;
+		ctx.no_ns = h->pad & 2;
+	} else {
+		CHECK(type == -EINVAL);
+	}
+
+	switch (type) {
+	case VIGIL_MSG_EXEC:
+		handle_exec(&ctx, msg, size);
+		break;
+	case VIGIL_MSG_CLONE:
+		handle_clone(msg, size);
+		break;
+	case VIGIL_MSG_EXIT:
+		handle_exit(&ctx, msg, size);
+		break;
+	}
+	check_other_decoders(type, msg, size);
+	free(msg);
+	return 0;
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * seeds_event.c - write the seed corpus of fuzz_event: a few well-formed
+ * ring-buffer messages laid out as bpf-lsm/process.bpf.c writes them, one
+ * message per file.
+ *
+ *   usage: seeds_event DIR
+ *
+ * The messages tell one story, so that the fuzzer's process cache (kept
+ * across inputs) sees parents, clones and exits of known processes:
+ * pid 4242 execs curl in a docker container, forks 4243, 4243 execs a
+ * walked path with quoted arguments in a Kubernetes pod, both exit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/types.h>
+
+#include "vigil_abi.h"
+
+#define CID                                \
+	"4f1c9d2e7a8b6c5d3e2f1a0b9c8d7e6f" \
+	"5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
+#define POD "0a1b2c3d_4e5f_6a7b_8c9d_0e1f2a3b4c5d"
+
+static const char *dir;
+static int failed;
+
+/* A data part: bytes and length (the bytes hold NULs). */
+struct part {
+	const char *p;
+	size_t len;
+};
+
+#define PART(lit) ((struct part){ (lit), sizeof(lit) - 1 })
+
+static void write_seed(const char *name, const void *msg, size_t size)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(msg, 1, size, f) != size || fclose(f)) {
+		fprintf(stderr, "seeds_event: %s: %s\n", path, strerror(errno));
+		failed = 1;
+	}
+}
+
+static void fill_common(struct vigil_exec_event *ev, __u32 pid, __u64 ktime, __u32 ppid,
+			__u64 pktime)
+{
+	static const __u32 host_ns[VIGIL_NS_COUNT] = { 4026531838U, 4026531839U, 4026531840U,
+						       4026531836U, 4026531836U, 4026531992U,
+						       4026531834U, 4026531834U, 4026531835U,
+						       4026531837U };
+
+	ev->hdr.type = VIGIL_MSG_EXEC;
+	ev->hdr.ktime = ktime;
+	ev->proc.pid = pid;
+	ev->proc.ktime = ktime;
+	ev->parent.pid = ppid;
+	ev->parent.ktime = pktime;
+	ev->tid = pid;
+	ev->cgroup_id = 4321;
+	ev->creds.auid = 1000;
+	ev->creds.cap_permitted = 0x000001ffffffffffULL;
+	ev->creds.cap_effective = 0x000001ffffffffffULL;
+	memcpy(ev->ns, host_ns, sizeof(ev->ns));
+}
+
+/* An exec message: fixed fields, then the four parts in ABI order, each
+ * with its length in the header, as the kernel writes them. */
+static void exec_seed(const char *name, struct vigil_exec_event *tmpl, struct part binary,
+		      struct part cwd, struct part args, struct part cgroup)
+{
+	static unsigned char buf[sizeof(struct vigil_exec_event) + VIGIL_DATA_MAX];
+	struct vigil_exec_event *ev = (struct vigil_exec_event *)buf;
+	size_t off = sizeof(*ev);
+	const struct part parts[] = { binary, cwd, args, cgroup };
+	__u16 *lens[] = { &ev->binary_len, &ev->cwd_len, &ev->args_len, &ev->cgroup_len };
+	size_t i;
+
+	memcpy(ev, tmpl, sizeof(*ev));
+	for (i = 0; i < 4; i++) {
+		memcpy(buf + off, parts[i].p, parts[i].len);
+		*lens[i] = (__u16)parts[i].len;
+		off += parts[i].len;
+	}
+	ev->hdr.size = (__u32)off;
+	write_seed(name, buf, off);
+}
+
+static void clone_seed(const char *name, __u32 pid, __u64 ktime, __u32 ppid, __u64 pktime)
+{
+	struct vigil_clone_event ev = { 0 };
+
+	ev.hdr.type = VIGIL_MSG_CLONE;
+	ev.hdr.size = sizeof(ev);
+	ev.hdr.ktime = ktime;
+	ev.proc.pid = pid;
+	ev.proc.ktime = ktime;
+	ev.parent.pid = ppid;
+	ev.parent.ktime = pktime;
+	ev.tid = pid;
+	write_seed(name, &ev, sizeof(ev));
+}
+
+static void exit_seed(const char *name, __u32 pid, __u64 ktime, __u64 when, __u32 exit_code)
+{
+	struct vigil_exit_event ev = { 0 };
+
+	ev.hdr.type = VIGIL_MSG_EXIT;
+	ev.hdr.size = sizeof(ev);
+	ev.hdr.ktime = when;
+	ev.proc.pid = pid;
+	ev.proc.ktime = ktime;
+	ev.tid = pid;
+	ev.exit_code = exit_code;
+	write_seed(name, &ev, sizeof(ev));
+}
+
+int main(int argc, char **argv)
+{
+	struct vigil_exec_event ev;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: seeds_event DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+
+	/* curl in a docker container: absolute bprm->filename, cwd /root. */
+	memset(&ev, 0, sizeof(ev));
+	fill_common(&ev, 4242, 5000000000ULL, 1, 100000000ULL);
+	memcpy(ev.comm, "curl", 5);
+	exec_seed("exec-docker", &ev, PART("/usr/bin/curl\0"), PART("root\0"),
+		  PART("curl\0-s\0https://example.com\0"),
+		  PART("docker-" CID ".scope\0system.slice\0"));
+
+	/* A relative exec: the walked binary path, an argument with spaces,
+	 * a Kubernetes pod cgroup, a non-root user, cwd "/". */
+	memset(&ev, 0, sizeof(ev));
+	fill_common(&ev, 4243, 6000000000ULL, 4242, 5000000000ULL);
+	ev.flags = VIGIL_EXEC_F_FILENAME_WALKED;
+	ev.creds.uid = ev.creds.euid = ev.creds.suid = ev.creds.fsuid = 1000;
+	ev.creds.gid = ev.creds.egid = ev.creds.sgid = ev.creds.fsgid = 1000;
+	ev.creds.cap_permitted = ev.creds.cap_effective = 0;
+	ev.ns[VIGIL_NS_NET] = 4026532301U;
+	memcpy(ev.comm, "sh", 3);
+	exec_seed("exec-walked", &ev, PART("sh\0bin\0usr\0"), PART(""),
+		  PART("sh\0-c\0echo hello world\0"),
+		  PART("cri-containerd-" CID ".scope\0kubepods-besteffort-pod" POD ".slice\0"));
+
+	/* Everything cut: argv without its final NUL (cut inside a UTF-8
+	 * character), a cut filename, a deep cwd, no parent in the table. */
+	memset(&ev, 0, sizeof(ev));
+	fill_common(&ev, 4300, 7000000000ULL, 4243, 6000000000ULL);
+	ev.flags = VIGIL_EXEC_F_TRUNC_ARGS | VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_CWD |
+		   VIGIL_EXEC_F_NO_PARENT;
+	memcpy(ev.comm, "python3", 8);
+	exec_seed("exec-trunc", &ev, PART("/opt/\xc3\xa9t\xc3\xa9/bin/python3\0"),
+		  PART("f\0e\0d\0c\0b\0a\0"), PART("python3\0-c\0print('caf\xc3"), PART(""));
+
+	clone_seed("clone", 4244, 6500000000ULL, 4242, 5000000000ULL);
+	exit_seed("exit-status", 4243, 6000000000ULL, 8000000000ULL, 2 << 8);
+	exit_seed("exit-signal", 4244, 6500000000ULL, 8100000000ULL, 9);
+	exit_seed("exit-miss", 9999, 0, 8200000000ULL, 0);
+	return failed;
+}
