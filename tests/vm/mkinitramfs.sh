@@ -44,6 +44,9 @@ jq=$(command -v jq 2>/dev/null) || die "'jq' not found on the host (run scripts/
 stage=$(mktemp -d "${TMPDIR:-/tmp}/vigil-initramfs.XXXXXX") ||
 	die "cannot create a staging directory under ${TMPDIR:-/tmp}"
 trap 'rm -rf "$stage"' EXIT
+# The staging directory becomes "/": mktemp made it 0700, which would keep
+# every user but root out of the whole file system.
+chmod 755 "$stage"
 trap 'exit 130' INT TERM
 
 is_elf() {

@@ -19,7 +19,7 @@ if grep -qE ' (securityfs|bpf|tracefs) ' /proc/mounts; then
 	not_ok "set-up: unmount securityfs, bpffs, tracefs" "still mounted: $(grep -E ' (securityfs|bpf|tracefs) ' /proc/mounts)"
 fi
 
-"$VIGILD" --ready-file "$tmp/ready" --output none 2>"$tmp/err" &
+"$VIGILD" --ready-file "$tmp/ready" --export-filename "$tmp/events.json" 2>"$tmp/err" &
 pid=$!
 i=0
 while [ ! -s "$tmp/ready" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 1200 ]; do
