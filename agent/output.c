@@ -326,7 +326,7 @@ int vigil_output_flush(struct vigil_output *o)
 		return 0;
 	if (o->fd < 0) {
 		/* A reopen failed: try the path again, quietly (it was reported). */
-		fd = open_export(o->path);
+		fd = o->path ? open_export(o->path) : -EBADF;
 		if (fd < 0)
 			err = fd;
 		else

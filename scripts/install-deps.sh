@@ -1,11 +1,14 @@
 #!/bin/sh
 # Install every Debian package vigil needs to build, test and run its VM suite.
 # Idempotent: when every package is present it changes nothing and prints one line.
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of Debian 12's clang 14
+# (make fuzz, and the fuzz suite of make check).
 set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
-qemu-system-x86 busybox-static cpio gzip"
+qemu-system-x86 busybox-static cpio gzip \
+libclang-rt-14-dev"
 
 # Benchmark-only packages, pulled in with --bench.
 BENCH_PKGS="auditd bpftrace"

@@ -37,6 +37,7 @@ run_suite() {
 
 run_suite unit tests/run-suite.sh unit "$build"/tests/test_*
 run_suite unit-san tests/run-suite.sh unit-san "$build"/tests-san/test_*
+run_suite fuzz tests/fuzz/run.sh smoke "$build" 20
 run_suite host tests/host/run.sh "$build"
 run_suite vm tests/vm/run.sh "$build"
 

@@ -12,16 +12,22 @@
  *
  * Besides the sanitizers, the target checks what the headers promise and
  * calls abort() when a promise is broken:
- *   - event.h: types and return values, NUL-terminated output, joined paths
- *     and argument strings equal to a reference join when they fit;
+ *   - event.h: message types, return values, NUL-terminated output; a
+ *     decoder never accepts another type's message; a joined path is the
+ *     reference join "/a/b/c" when it is not cut, else ".../" and a suffix
+ *     of it that keeps the leaf (or "" when the leaf does not fit); argv[1..]
+ *     is the reference join when it fits;
  *   - process.h: a new image is the live record for its pid, an exited one
- *     is not; no record outlives the cache (LeakSanitizer at each refresh);
- *   - encode.h: one JSON object and a newline, one compact line, neither
- *     holding a control character that could forge a second line.
+ *     is not; no record outlives the cache (LeakSanitizer, every
+ *     LEAK_CHECK_CACHES caches and at exit);
+ *   - encode.h and encode_compact.c: one JSON object (parsed back) and a
+ *     newline; one compact line, valid UTF-8, with no control, bidi or
+ *     invisible format character that could forge a line or drive a
+ *     terminal.
  *
  * Bytes the agent ignores steer the target: hdr.pad bits 0 and 1 turn on
- * no_creds and no_ns, and comm[0], comm[1] give the output sizes of extra
- * direct calls to the two join functions.
+ * no_creds and no_ns; comm[0] and comm[1] are the output sizes of direct
+ * calls to the two join functions, comm[2] bit 0 the path's cut flag.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -38,6 +44,9 @@
 #include "encode.h"
 #include "event.h"
 #include "process.h"
+
+/* Weak: a build without LeakSanitizer (coverage, MSan) has no leak check. */
+#pragma weak __lsan_do_recoverable_leak_check
 
 #define CACHE_INPUTS	  1024
 #define LEAK_CHECK_CACHES 16
@@ -76,10 +85,10 @@ static bool well_formed(const char *p, size_t len)
 }
 
 /* "/a/b/c" from "c\0b\0a\0"; empty components skipped, "/" for none.
- * Returns the length; *ncomp gets the number of components. */
-static size_t ref_join_path(const char *comps, size_t len, size_t *ncomp)
+ * Returns the length. */
+static size_t ref_join_path(const char *comps, size_t len)
 {
-	size_t i = len, o = 0, n = 0;
+	size_t i = len, o = 0;
 
 	/* Walk the block backwards, root component first. */
 	while (i > 0) {
@@ -91,14 +100,12 @@ static size_t ref_join_path(const char *comps, size_t len, size_t *ncomp)
 			ref[o++] = '/';
 			memcpy(ref + o, comps + start, end - start);
 			o += end - start;
-			n++;
 		}
 		i = start;
 	}
 	if (o == 0)
 		ref[o++] = '/';
 	ref[o] = '\0';
-	*ncomp = n;
 	return o;
 }
 
@@ -207,7 +214,7 @@ static size_t leaf_len(const char *comps, size_t len)
 static void check_joined(const char *o, size_t outsz, int err, const char *comps, size_t len,
 			 bool cut)
 {
-	size_t n, rl, ol = strlen(o), ll = leaf_len(comps, len);
+	size_t rl, ol = strlen(o), ll = leaf_len(comps, len);
 
 	CHECK(err == 0 || err == -ENAMETOOLONG);
 	CHECK(ol < outsz);
@@ -221,7 +228,7 @@ static void check_joined(const char *o, size_t outsz, int err, const char *comps
 		CHECK(ol >= ll + 1); /* the leaf survives */
 	if (!well_formed(comps, len))
 		return;
-	rl = ref_join_path(comps, len, &n);
+	rl = ref_join_path(comps, len);
 	if (!err)
 		CHECK(rl == ol && memcmp(o, ref, rl) == 0);
 	else if (o[0])
@@ -352,7 +359,6 @@ static void check_line(const char *s, size_t len, bool del)
 		CHECK((unsigned char)s[i] >= 0x20 && !(del && s[i] == 0x7f));
 }
 
-#if __has_include("utf8.h")
 /* The compact encoder escapes C1 controls, bidi and invisible format
  * characters and invalid UTF-8 (encode_compact.c). */
 static void check_terminal_safe(const char *s, size_t len)
@@ -368,13 +374,6 @@ static void check_terminal_safe(const char *s, size_t len)
 		      c != 0xfeff);
 	}
 }
-#else
-static void check_terminal_safe(const char *s, size_t len)
-{
-	(void)s;
-	(void)len;
-}
-#endif
 
 static void check_json(const struct vigil_out_event *ev, size_t len)
 {
@@ -555,7 +554,7 @@ static void drop_cache(bool leak_check)
 	vigil_cache_free(cache);
 	cache = NULL;
 #endif
-	if (leak_check)
+	if (leak_check && __lsan_do_recoverable_leak_check)
 		CHECK(__lsan_do_recoverable_leak_check() == 0);
 }
 

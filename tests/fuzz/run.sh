@@ -12,6 +12,9 @@
 # input that crashed is kept in BUILD/fuzz/artifacts/ and named here.  The
 # last line is "fuzz: N passed, M failed".
 #
+# tests/fuzz/fuzz_NAME.options, when present, holds more libFuzzer flags for
+# that target ('#' starts a comment).
+#
 # Environment: FUZZ_MAX_LEN (input size limit, default 20000: more than the
 # largest exec message), FUZZ_ARGS (more libFuzzer flags, e.g. -jobs=4).
 set -u
@@ -91,10 +94,12 @@ for n in $names; do
 	else
 		set -- "$corpus"
 	fi
-	echo "fuzz_$n: ${each}s, corpus $corpus"
+	opts=""
+	[ ! -f "tests/fuzz/fuzz_$n.options" ] || opts=$(sed 's/#.*//' "tests/fuzz/fuzz_$n.options")
+	echo "fuzz_$n: ${each}s, corpus $corpus" $opts
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$each" -max_len="${FUZZ_MAX_LEN:-20000}" -timeout=25 \
-		-print_final_stats=1 -artifact_prefix="$artifacts/$n-" ${FUZZ_ARGS:-} "$@" \
+		-print_final_stats=1 -artifact_prefix="$artifacts/$n-" $opts ${FUZZ_ARGS:-} "$@" \
 		>"$log" 2>&1 &
 	pid=$!
 	if [ "$mode" = long ]; then

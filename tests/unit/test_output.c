@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -665,13 +666,15 @@ static void pause_ms(long ms)
 static void *interrupt_then_drain(void *arg)
 {
 	struct interrupter *in = arg;
+	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
 	char buf[4096];
 	ssize_t n;
 
 	pause_ms(100);
 	pthread_kill(in->victim, SIGUSR1);
 	pause_ms(100);
-	while (in->got < in->want && (n = read(in->fd, buf, sizeof(buf))) > 0)
+	while (in->got < in->want && poll(&pfd, 1, 2000) == 1 &&
+	       (n = read(in->fd, buf, sizeof(buf))) > 0)
 		in->got += (size_t)n;
 	return NULL;
 }
