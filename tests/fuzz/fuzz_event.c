@@ -5,10 +5,13 @@
  *
  * One input is one ring-buffer record of any length and content.  It is
  * copied into a heap buffer of exactly its size, so that ASan reports any
- * read past the record, and handled as agent/main.c does: type check,
+ * read past the record, and handled as agent/pipeline.c does: type check,
  * decode, process cache, then both encoders.  The process cache lives
  * across inputs (clone and exit messages then find records that earlier
- * inputs made) and is freed and made anew every CACHE_INPUTS inputs.
+ * inputs made), is swept for lost exits every SWEEP_INPUTS inputs, and is
+ * freed and made anew every CACHE_INPUTS inputs.  So a crash may need
+ * records that earlier inputs left: when its input alone does not reproduce
+ * it, replay the corpus files and then the input, in one run.
  *
  * Besides the sanitizers, the target checks what the headers promise and
  * calls abort() when a promise is broken:
@@ -36,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 #include <sanitizer/lsan_interface.h>
@@ -50,6 +54,7 @@
 
 #define CACHE_INPUTS	  1024
 #define LEAK_CHECK_CACHES 16
+#define SWEEP_INPUTS	  256 /* a sweep for lost exits, as vigild runs one */
 #define NODE_NAME	  "fuzz-node"
 #define OUT_MAX		  (1 << 20) /* one encoded line; the largest is about 200 KiB */
 
@@ -191,15 +196,17 @@ static bool nul_within(const char *s, size_t size)
 
 #define CUT_MARKER ".../"
 
-/* The first (leaf) component's length, 0 if there is none. */
-static size_t leaf_len(const char *comps, size_t len)
+/* Length of the leaf: the first component, 0 if there is none, or -1 if it
+ * holds a '/' (a kernel name never does; what is kept of such a "leaf" is
+ * not defined). */
+static ssize_t leaf_len(const char *comps, size_t len)
 {
 	size_t i = 0, l;
 
 	while (i < len) {
 		l = strnlen(comps + i, len - i);
 		if (l)
-			return l;
+			return memchr(comps + i, '/', l) ? -1 : (ssize_t)l;
 		i++;
 	}
 	return 0;
@@ -214,7 +221,8 @@ static size_t leaf_len(const char *comps, size_t len)
 static void check_joined(const char *o, size_t outsz, int err, const char *comps, size_t len,
 			 bool cut)
 {
-	size_t rl, ol = strlen(o), ll = leaf_len(comps, len);
+	ssize_t ll = leaf_len(comps, len);
+	size_t rl, ol = strlen(o);
 
 	CHECK(err == 0 || err == -ENAMETOOLONG);
 	CHECK(ol < outsz);
@@ -223,9 +231,9 @@ static void check_joined(const char *o, size_t outsz, int err, const char *comps
 	else
 		CHECK(o[0] == '\0' || strncmp(o, CUT_MARKER, strlen(CUT_MARKER)) == 0);
 	if (o[0] == '\0')
-		CHECK(err && (ll == 0 || strlen(CUT_MARKER) + ll >= outsz));
-	else
-		CHECK(ol >= ll + 1); /* the leaf survives */
+		CHECK(err && (ll <= 0 || strlen(CUT_MARKER) + (size_t)ll >= outsz));
+	else if (ll >= 0)
+		CHECK(ol >= (size_t)ll + 1); /* the leaf survives */
 	if (!well_formed(comps, len))
 		return;
 	rl = ref_join_path(comps, len);
@@ -414,7 +422,7 @@ static void emit(const struct vigil_encode_ctx *ctx, const struct vigil_out_even
 	check_terminal_safe(outbuf, len);
 }
 
-/* --- the pipeline of agent/main.c ------------------------------------------ */
+/* --- the handlers of agent/pipeline.c ---------------------------------------- */
 
 static uint32_t process_flags(uint32_t raw, const char *cwd)
 {
@@ -437,9 +445,10 @@ static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, siz
 {
 	static struct vigil_exec_info info; /* 10 KiB: off the stack */
 	char cgpath[2 * VIGIL_CGRP_NAME_MAX + 2];
-	char cid[VIGIL_CONTAINER_ID_LEN + 1] = "", pod[VIGIL_POD_UID_LEN + 1] = "";
+	char cid[VIGIL_CONTAINER_ID_LEN + 1], pod[VIGIL_POD_UID_LEN + 1];
 	struct vigil_exec_desc d = { 0 };
 	struct vigil_out_event oe = { 0 };
+	struct vigil_binary_props bp;
 	const struct vigil_exec_event *ev;
 	struct vigil_process *p;
 	int err;
@@ -452,14 +461,9 @@ static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, siz
 	ev = info.raw;
 
 	snprintf(cgpath, sizeof(cgpath), "%s/%s", info.cgroup_parent, info.cgroup_leaf);
-	if (vigil_container_id(cgpath, cid, sizeof(cid), NULL))
-		cid[0] = '\0';
-	else
-		CHECK(strlen(cid) == VIGIL_CONTAINER_ID_LEN);
-	if (vigil_pod_uid(cgpath, pod, sizeof(pod)))
-		pod[0] = '\0';
-	else
-		CHECK(strlen(pod) == VIGIL_POD_UID_LEN);
+	vigil_cgroup_ids(cgpath, cid, pod);
+	CHECK(cid[0] == '\0' || strlen(cid) == VIGIL_CONTAINER_ID_LEN);
+	CHECK(pod[0] == '\0' || strlen(pod) == VIGIL_POD_UID_LEN);
 
 	d.pid = ev->proc.pid;
 	d.tid = ev->tid;
@@ -470,6 +474,7 @@ static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, siz
 	d.args = info.args;
 	d.cwd = info.cwd;
 	d.creds = &ev->creds;
+	d.file = &ev->file;
 	d.ns = ev->ns;
 	d.cgroup_id = ev->cgroup_id;
 	d.container_id = cid;
@@ -478,6 +483,8 @@ static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, siz
 	if (!p)
 		return;
 	CHECK(vigil_cache_find(cache, d.pid) == p && !p->exited);
+	vigil_binary_props(p, &bp);
+	CHECK(bp.nprivs >= 0 && bp.nprivs <= (int)(sizeof(bp.privs) / sizeof(bp.privs[0])));
 
 	oe.kind = VIGIL_OUT_EXEC;
 	oe.proc = p;
@@ -542,6 +549,13 @@ static void check_other_decoders(int type, const void *msg, size_t size)
 		CHECK(vigil_decode_exit(msg, size, &e) == -EINVAL);
 }
 
+/* Whether a process lives, for vigil_cache_sweep(): odd pids do not. */
+static bool alive_even(void *arg, const struct vigil_process *p)
+{
+	(void)arg;
+	return !(p->pid & 1);
+}
+
 /* Free the cache; every record must go with it.  LeakSanitizer scans the
  * whole process (about 0.1 s), so only at every LEAK_CHECK_CACHES-th cache
  * and at exit. */
@@ -585,6 +599,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cache = vigil_cache_new();
 		CHECK(cache);
 	}
+	if (inputs % SWEEP_INPUTS == SWEEP_INPUTS - 1)
+		vigil_cache_sweep(cache, alive_even, NULL);
 
 	/* Exactly size bytes (at least one, for malloc), at the alignment
 	 * of a ring-buffer record. */

@@ -72,8 +72,8 @@ mkdir -p "$logs" "$artifacts" || exit 1
 passed=0
 failed=0
 
-# stat NAME LOG: a value of libFuzzer's -print_final_stats.
-stat() {
+# final_stat NAME LOG: a value of libFuzzer's -print_final_stats.
+final_stat() {
 	sed -n "s/^stat::$1: *\([0-9]*\).*/\1/p" "$2" | tail -n 1
 }
 
@@ -95,8 +95,9 @@ for n in $names; do
 		set -- "$corpus"
 	fi
 	opts=""
-	[ ! -f "tests/fuzz/fuzz_$n.options" ] || opts=$(sed 's/#.*//' "tests/fuzz/fuzz_$n.options")
-	echo "fuzz_$n: ${each}s, corpus $corpus" $opts
+	[ ! -f "tests/fuzz/fuzz_$n.options" ] ||
+		opts=$(sed 's/#.*//' "tests/fuzz/fuzz_$n.options" | tr -s '\n\t' '  ')
+	echo "fuzz_$n: ${each}s, corpus $corpus, options:$opts"
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$each" -max_len="${FUZZ_MAX_LEN:-20000}" -timeout=25 \
 		-print_final_stats=1 -artifact_prefix="$artifacts/$n-" $opts ${FUZZ_ARGS:-} "$@" \
@@ -113,8 +114,8 @@ for n in $names; do
 	[ "$mode" = long ] && wait "$tailpid"
 	[ -z "$scratch" ] || rm -rf "$scratch"
 
-	runs=$(stat number_of_executed_units "$log")
-	eps=$(stat average_exec_per_sec "$log")
+	runs=$(final_stat number_of_executed_units "$log")
+	eps=$(final_stat average_exec_per_sec "$log")
 	cov=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
 	crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 	if [ "$rc" -eq 0 ] && [ "${runs:-0}" -ge 1 ]; then

@@ -67,6 +67,9 @@ static void fill_common(struct vigil_exec_event *ev, __u32 pid, __u64 ktime, __u
 	ev->creds.auid = 1000;
 	ev->creds.cap_permitted = 0x000001ffffffffffULL;
 	ev->creds.cap_effective = 0x000001ffffffffffULL;
+	ev->file.ino = 131000 + pid;
+	ev->file.nlink = 1;
+	ev->file.mode = 0100755;
 	memcpy(ev->ns, host_ns, sizeof(ev->ns));
 }
 
@@ -154,7 +157,8 @@ int main(int argc, char **argv)
 		  PART("cri-containerd-" CID ".scope\0kubepods-besteffort-pod" POD ".slice\0"));
 
 	/* Everything cut: argv without its final NUL (cut inside a UTF-8
-	 * character), a cut filename, a deep cwd, no parent in the table. */
+	 * character), a cut filename, a cwd whose walk was cut, no parent in
+	 * the kernel's table. */
 	memset(&ev, 0, sizeof(ev));
 	fill_common(&ev, 4300, 7000000000ULL, 4243, 6000000000ULL);
 	ev.flags = VIGIL_EXEC_F_TRUNC_ARGS | VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_CWD |
@@ -162,6 +166,25 @@ int main(int argc, char **argv)
 	memcpy(ev.comm, "python3", 8);
 	exec_seed("exec-trunc", &ev, PART("/opt/\xc3\xa9t\xc3\xa9/bin/python3\0"),
 		  PART("f\0e\0d\0c\0b\0a\0"), PART("python3\0-c\0print('caf\xc3"), PART(""));
+
+	/* A setuid-root binary run by a user, and a fileless exec (memfd). */
+	memset(&ev, 0, sizeof(ev));
+	fill_common(&ev, 4301, 7100000000ULL, 4243, 6000000000ULL);
+	ev.creds.uid = 1000; /* euid, suid, fsuid 0 */
+	ev.creds.gid = ev.creds.egid = ev.creds.sgid = ev.creds.fsgid = 1000;
+	ev.file.mode = 0104755;
+	ev.file.per_clear = 1;
+	memcpy(ev.comm, "passwd", 7);
+	exec_seed("exec-setuid", &ev, PART("/usr/bin/passwd\0"), PART("alice\0home\0"),
+		  PART("passwd\0"), PART("user@1000.service\0user-1000.slice\0"));
+	memset(&ev, 0, sizeof(ev));
+	fill_common(&ev, 4302, 7200000000ULL, 4243, 6000000000ULL);
+	ev.flags = VIGIL_EXEC_F_FILENAME_WALKED;
+	ev.file.nlink = 0;
+	ev.file.mode = 0100777;
+	memcpy(ev.comm, "3", 2);
+	exec_seed("exec-memfd", &ev, PART("memfd:x (deleted)\0"), PART("tmp\0"), PART("x\0"),
+		  PART(""));
 
 	clone_seed("clone", 4244, 6500000000ULL, 4242, 5000000000ULL);
 	exit_seed("exit-status", 4243, 6000000000ULL, 8000000000ULL, 2 << 8);
