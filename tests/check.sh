@@ -1,6 +1,7 @@
 #!/bin/sh
 # make check: every suite, then one summary line "check: N passed, M failed".
-# Suites: unit (cmocka), unit under ASan+UBSan, host integration (this
+# Suites: unit (cmocka), unit under ASan+UBSan, fuzz (libFuzzer, briefly),
+# host integration (this
 # machine's kernel), VM (Debian 6.1 and 6.12 kernels under QEMU).
 set -u
 build=${1:?usage: tests/check.sh BUILD_DIR}
