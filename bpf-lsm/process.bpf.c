@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * process.bpf.c - the process lifecycle sensor.
  *
@@ -327,6 +327,7 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 	struct walk w = {};
 	bool trunc;
 	__u32 zero = 0, tgid, off = 0, len;
+	__u64 size;
 	unsigned long arg_start, arg_end;
 	long n;
 	__u64 now = bpf_ktime_get_ns();
@@ -445,9 +446,15 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 	ev->cgroup_len = len;
 	off += len;
 
-	off &= DATA_MASK;
-	ev->hdr.size = sizeof(*ev) + off;
-	if (bpf_ringbuf_output(&events, ev, sizeof(*ev) + off, rb_flags())) {
+	/* Every part above checked its room, so off <= VIGIL_DATA_MAX; the
+	 * clamp states that bound for the verifier without losing data when
+	 * the parts fill the area exactly (a mask would wrap that to 0).  It
+	 * is done on a 64-bit size so the bounded register is the one used. */
+	size = sizeof(*ev) + (__u64)off;
+	if (size > sizeof(*ev) + VIGIL_DATA_MAX)
+		size = sizeof(*ev) + VIGIL_DATA_MAX;
+	ev->hdr.size = size;
+	if (bpf_ringbuf_output(&events, ev, size, rb_flags())) {
 		stat_inc(VIGIL_STAT_LOST_EXEC);
 		return 0;
 	}

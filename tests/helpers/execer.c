@@ -12,13 +12,14 @@
  *                               run again as itself; "execer selfexe" with
  *                               no further argument just exits 0
  *   execer asuser UID PATH ARG...   drop to UID (and gid UID), then execve(PATH)
- *   execer deep N NAME PATH ARG...  make and enter N nested directories NAME,
- *                               copy PATH there as "true", execve("./true")
+ *   execer deep N NAME LEAF PATH ARG...  make and enter N nested directories
+ *                               NAME, copy PATH there as LEAF, execve("./LEAF")
  *
  * ARG... is the new argv (argv[0] first).  Exits 127 when exec fails.
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,18 +78,19 @@ int main(int argc, char **argv)
 		return die(argv[3]);
 	}
 	if (!strcmp(argv[1], "deep")) {
+		char leaf[PATH_MAX];
 		int i, n = atoi(argv[2]);
 
-		if (argc < 6)
+		if (argc < 7 || snprintf(leaf, sizeof(leaf), "./%s", argv[4]) >= (int)sizeof(leaf))
 			return 2;
 		for (i = 0; i < n; i++)
 			if ((mkdir(argv[3], 0755) && errno != EEXIST) || chdir(argv[3]))
 				return die(argv[3]);
-		fd = open("true", O_WRONLY | O_CREAT | O_TRUNC, 0755);
-		if (fd < 0 || copy_into(fd, argv[4]) || close(fd))
+		fd = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		if (fd < 0 || copy_into(fd, argv[5]) || close(fd))
 			return die("copy");
-		execve("./true", argv + 5, environ);
-		return die("./true");
+		execve(leaf, argv + 6, environ);
+		return die(leaf);
 	}
 	if (!strcmp(argv[1], "at")) {
 		if (argc < 5)

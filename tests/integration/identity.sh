@@ -4,6 +4,7 @@
 #   execveat or a memfd is reported as the real file, not as the name given
 #   to exec; fileless and setuid execution fill binary_properties;
 # - a binary deeper than the path walk keeps its leaf, cut on the root side;
+# - an exec whose paths fill the event's data area exactly is still reported;
 # - an orphan that execs after its parent exited keeps its parent;
 # - a process keeps exec_id, binary and start_time across an agent restart
 #   (and exec_id and start_time across a crash);
@@ -30,7 +31,12 @@ start_vigild --export-filename "$EV" || { finish; exit 1; }
 "$X" asuser 65534 /bin/true true vigil-id-nosuid
 # A binary 60 directories of 100-character names deep, run as ./true.
 DEEP=$(printf 'd%099d' 0)
-(cd "$T" && "$X" deep 60 "$DEEP" /bin/true true vigil-id-deep)
+(cd "$T" && "$X" deep 60 "$DEEP" true /bin/true true vigil-id-deep)
+# 255-character names all the way: the walked binary and cwd fill the data
+# area to its last byte (no room is left for the arguments).
+FULL_D=$(printf 'f%0254d' 0)
+FULL_L=$(printf 'l%0254d' 0)
+(cd "$T" && "$X" deep 50 "$FULL_D" "$FULL_L" /bin/true true vigil-id-full)
 # An orphan: its parent is gone when it execs.
 /bin/sh -c 'echo $$ > '"$T"'/orphan-parent; ( sleep 0.3; exec /bin/true vigil-id-orphan ) & exit 0'
 sleep 1
@@ -53,6 +59,9 @@ check "a plain binary run by nobody has no binary_properties" \
 	"$(ex vigil-id-nosuid) | .uid == 65534 and (has(\"binary_properties\") | not)" "$EV"
 check "a binary deeper than the walk keeps its leaf, is cut on the root side and flagged" \
 	"$(ex vigil-id-deep) | (.binary | startswith(\".../\") and endswith(\"/$DEEP/true\")) and (.flags | test(\"errorFilename\"))" "$EV"
+check "an exec whose paths fill the data area is reported, leaf kept, arguments flagged" \
+	"map(select(.process_exec.process.binary // \"\" | endswith(\"/$FULL_D/$FULL_L\")))[0].process_exec.process | (.cwd | endswith(\"/$FULL_D\")) and (.flags | test(\"truncArgs\"))" "$EV"
+check "no event was malformed" '.[0].malformed == 0' "$T/stats.json"
 OP=$(cat "$T/orphan-parent")
 check "an orphan's exec names the parent that exited before it" \
 	"$(ex vigil-id-orphan) as \$p | map(select(.process_exec.process.arguments == \"vigil-id-orphan\"))[0].process_exec.parent | .pid == $OP and .binary == \"/bin/sh\" and .exec_id == \$p.parent_exec_id" "$EV"
