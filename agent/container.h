@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * container.h - map a cgroup path to the container (and Kubernetes pod) it
  * belongs to.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * probe.bpf.c - one trivial program of each kind vigild may use.  The agent
  * loads (and attaches) them one at a time to learn what the kernel allows.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests for agent/container.c: container id and pod UID extraction from
  * cgroup paths, for every runtime layout the agent is expected to recognise.

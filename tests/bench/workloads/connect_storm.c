@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: Apache-2.0
 /*
  * connect_storm - TCP connect() + close() to a loopback listener, N times.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: Apache-2.0
 /*
  * exec_storm - fork + exec a binary (default /bin/true) N times.
  *
