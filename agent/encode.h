@@ -57,6 +57,11 @@ struct vigil_binary_props {
 void vigil_binary_props(const struct vigil_process *p, struct vigil_binary_props *out);
 const char *vigil_priv_change_name(enum vigil_priv_change c);
 
+/* base64("node:ktime:pid"), as Tetragon's exec_id; out needs
+ * VIGIL_EXEC_ID_MAX bytes for any node name of up to VIGIL_NODE_NAME_MAX. */
+#define VIGIL_EXEC_ID_MAX 400
+void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz);
+
 /* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes. */
 void vigil_format_time(uint64_t wall_ns, char *buf, size_t len);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,32 @@
 #include <time.h>
 
 #include "encode.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz)
+{
+	char raw[VIGIL_NODE_NAME_MAX + 48];
+	size_t n, i, o = 0;
+
+	n = (size_t)snprintf(raw, sizeof(raw), "%s:%" PRIu64 ":%" PRIu32, node, ktime, pid);
+	if (n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	for (i = 0; i < n && o + 5 <= outsz; i += 3) {
+		uint32_t v = (uint8_t)raw[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint8_t)raw[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (uint8_t)raw[i + 2];
+		out[o++] = b64[(v >> 18) & 63];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	if (outsz)
+		out[o < outsz ? o : outsz - 1] = '\0';
+}
 
 void vigil_format_time(uint64_t wall_ns, char *buf, size_t len)
 {

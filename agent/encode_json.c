@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "encode.h"
-#include "event.h"
+#include "ns_names.h"
 
 static const struct {
 	uint32_t flag;

@@ -24,10 +24,6 @@ struct vigil_exec_info {
 	char cgroup_parent[VIGIL_CGRP_NAME_MAX];
 };
 
-/* Name of a namespace slot: both the /proc/PID/ns file name and the key
- * of Tetragon's Namespaces message ("uts", "pid_for_children", ...). */
-const char *vigil_ns_name(enum vigil_ns_slot slot);
-
 /* Type of a message, after checking its header; negative errno if malformed. */
 int vigil_msg_type(const void *data, size_t size);
 

@@ -6,12 +6,11 @@
  *                                                              └─► stdout (JSON or compact)
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "container.h"
 #include "event.h"
+#include "exec_desc.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -58,31 +57,36 @@ int vigil_pipeline_flush(struct vigil_pipeline *p)
 	return 0;
 }
 
-static uint32_t exec_flags(uint32_t raw, const char *cwd)
+/* What an exec message reports of the new image. */
+static void exec_source(const struct vigil_exec_info *info, struct vigil_exec_source *src)
 {
-	uint32_t f = VIGIL_PF_EXECVE;
+	const struct vigil_exec_event *ev = info->raw;
 
-	if (raw & VIGIL_EXEC_F_TRUNC_ARGS)
-		f |= VIGIL_PF_TRUNC_ARGS;
-	if (raw & VIGIL_EXEC_F_ERR_ARGS)
-		f |= VIGIL_PF_ERR_ARGS;
-	if (raw & (VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_PATH))
-		f |= VIGIL_PF_ERR_FILENAME;
-	if (raw & (VIGIL_EXEC_F_ERR_CWD | VIGIL_EXEC_F_TRUNC_CWD))
-		f |= VIGIL_PF_ERR_CWD;
-	if (strcmp(cwd, "/") == 0)
-		f |= VIGIL_PF_ROOTCWD;
-	return f;
+	*src = (struct vigil_exec_source){
+		.origin = VIGIL_PF_EXECVE,
+		.exec_flags = ev->flags,
+		.pid = ev->proc.pid,
+		.tid = ev->tid,
+		.ktime = ev->proc.ktime,
+		.parent = ev->parent,
+		.binary = info->binary,
+		.args = info->args,
+		.cwd = info->cwd,
+		.cgroup = info->cgroup_leaf,
+		.cgroup_parent = info->cgroup_parent,
+		.creds = &ev->creds,
+		.file = &ev->file,
+		.ns = ev->ns,
+		.cgroup_id = ev->cgroup_id,
+	};
 }
 
 static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
 {
 	struct vigil_exec_info *info;
-	struct vigil_exec_desc d = { 0 };
+	struct vigil_exec_source src;
+	struct vigil_exec_desc d;
 	struct vigil_out_event out = { 0 };
-	char cgpath[2 * VIGIL_CGRP_NAME_MAX + 2];
-	char cid[VIGIL_CONTAINER_ID_LEN + 1], pod[VIGIL_POD_UID_LEN + 1];
-	const struct vigil_exec_event *ev;
 	struct vigil_process *proc;
 	int err;
 
@@ -92,24 +96,8 @@ static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
 	err = vigil_decode_exec(data, size, info);
 	if (err)
 		goto cleanup;
-	ev = info->raw;
-	snprintf(cgpath, sizeof(cgpath), "%s/%s", info->cgroup_parent, info->cgroup_leaf);
-	vigil_cgroup_ids(cgpath, cid, pod);
-
-	d.pid = ev->proc.pid;
-	d.tid = ev->tid;
-	d.ktime = ev->proc.ktime;
-	d.parent = ev->parent;
-	d.flags = exec_flags(ev->flags, info->cwd);
-	d.binary = info->binary;
-	d.args = info->args;
-	d.cwd = info->cwd;
-	d.creds = &ev->creds;
-	d.file = &ev->file;
-	d.ns = ev->ns;
-	d.cgroup_id = ev->cgroup_id;
-	d.container_id = cid;
-	d.pod_uid = pod;
+	exec_source(info, &src);
+	vigil_exec_desc_build(&d, &src);
 	proc = vigil_cache_exec(p->cache, &d);
 	if (!proc) {
 		err = -ENOMEM;
@@ -117,7 +105,7 @@ static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
 	}
 	out.kind = VIGIL_OUT_EXEC;
 	out.proc = proc;
-	out.ktime = ev->hdr.ktime;
+	out.ktime = info->raw->hdr.ktime;
 	err = emit(p, &out);
 	vigil_process_put(p->cache, proc);
 cleanup:

@@ -7,8 +7,6 @@
  * A record is freed when its count reaches zero, then its parent is put.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,32 +20,6 @@ struct vigil_cache {
 	size_t live;
 	size_t total;
 };
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz)
-{
-	char raw[VIGIL_NODE_NAME_MAX + 48];
-	size_t n, i, o = 0;
-
-	n = (size_t)snprintf(raw, sizeof(raw), "%s:%" PRIu64 ":%" PRIu32, node, ktime, pid);
-	if (n >= sizeof(raw))
-		n = sizeof(raw) - 1;
-	for (i = 0; i < n && o + 5 <= outsz; i += 3) {
-		uint32_t v = (uint8_t)raw[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint8_t)raw[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (uint8_t)raw[i + 2];
-		out[o++] = b64[(v >> 18) & 63];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? b64[v & 63] : '=';
-	}
-	if (outsz)
-		out[o < outsz ? o : outsz - 1] = '\0';
-}
 
 struct vigil_cache *vigil_cache_new(void)
 {
@@ -204,9 +176,10 @@ struct vigil_process *vigil_cache_exec(struct vigil_cache *c, const struct vigil
 	if (d->ns)
 		memcpy(p->ns, d->ns, sizeof(p->ns));
 	p->cgroup_id = d->cgroup_id;
-	snprintf(p->container_id, sizeof(p->container_id), "%s",
-		 d->container_id ? d->container_id : "");
-	snprintf(p->pod_uid, sizeof(p->pod_uid), "%s", d->pod_uid ? d->pod_uid : "");
+	memcpy(p->container_id, d->container_id, sizeof(p->container_id));
+	p->container_id[VIGIL_CONTAINER_ID_LEN] = '\0';
+	memcpy(p->pod_uid, d->pod_uid, sizeof(p->pod_uid));
+	p->pod_uid[VIGIL_POD_UID_LEN] = '\0';
 	old = vigil_cache_find(c, d->pid);
 	attach_parent(c, p, &d->parent, old ? old->parent : NULL);
 	install(c, p);

@@ -25,9 +25,9 @@
 #define VIGIL_PF_ERR_CWD      (1U << 7)
 #define VIGIL_PF_CLONE	      (1U << 8)
 
-/* base64 of "node:ktime:pid" with a node name of up to 255 bytes */
+/* The longest node name; an exec_id made with it fits VIGIL_EXEC_ID_MAX
+ * (encode.h). */
 #define VIGIL_NODE_NAME_MAX 255
-#define VIGIL_EXEC_ID_MAX   400
 
 struct vigil_process {
 	struct vigil_process *hnext;  /* pid hash chain */
@@ -63,19 +63,21 @@ struct vigil_process {
 
 struct vigil_cache;
 
-/* What a new process image looks like, for vigil_cache_exec(). */
+/* What a new process image looks like, for vigil_cache_exec().  The agent
+ * makes it with vigil_exec_desc_build() (exec_desc.h); the cache records what
+ * it is given. */
 struct vigil_exec_desc {
 	uint32_t pid, tid;
 	uint64_t ktime;
 	struct vigil_proc_key parent;
-	uint32_t flags; /* VIGIL_PF_* */
-	const char *binary, *args, *cwd;
-	const struct vigil_creds *creds;
+	uint32_t flags;			    /* VIGIL_PF_* */
+	const char *binary, *args, *cwd;    /* NULL is "" */
+	const struct vigil_creds *creds;    /* may be NULL */
 	const struct vigil_exec_file *file; /* may be NULL */
-	const uint32_t *ns;
+	const uint32_t *ns;		    /* may be NULL */
 	uint64_t cgroup_id;
-	const char *container_id; /* may be "" */
-	const char *pod_uid;	  /* may be "" */
+	char container_id[VIGIL_CONTAINER_ID_LEN + 1]; /* "" when none */
+	char pod_uid[VIGIL_POD_UID_LEN + 1];	       /* "" when none */
 };
 
 struct vigil_cache *vigil_cache_new(void);
@@ -122,9 +124,5 @@ void vigil_process_put(struct vigil_cache *c, struct vigil_process *p);
 
 size_t vigil_cache_live(const struct vigil_cache *c);  /* records reachable by pid */
 size_t vigil_cache_total(const struct vigil_cache *c); /* all allocated records */
-
-/* base64("node:ktime:pid"), as Tetragon's exec_id; out needs
- * VIGIL_EXEC_ID_MAX bytes for any node name of up to VIGIL_NODE_NAME_MAX. */
-void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, size_t outsz);
 
 #endif

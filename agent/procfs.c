@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "exec_desc.h"
 #include "log.h"
+#include "ns_names.h"
 #include "procfs.h"
 
 /* Read a whole small file; returns bytes read or a negative errno. */
@@ -191,10 +193,8 @@ int vigil_procfs_read(const char *root, uint32_t pid, long ticks_per_sec,
 	vigil_procfs_ns(root, pid, out->ns);
 
 	n = read_file(root, pid, "cgroup", buf, sizeof(buf));
-	if (n > 0) {
+	if (n > 0)
 		parse_cgroup(buf, out->cgroup, sizeof(out->cgroup));
-		vigil_cgroup_ids(out->cgroup, out->container_id, out->pod_uid);
-	}
 	return 0;
 }
 
@@ -218,34 +218,37 @@ static bool adopt(const struct vigil_seed_ops *ops, const struct vigil_procfs_in
 	return false;
 }
 
-/* Fill d from /proc, or from the record an earlier agent saved for the same
- * process image.  Returns true when restored from the saved record. */
+/* Describe the image /proc shows, or the one an earlier agent saved for the
+ * same process image (its strings are those exec reported, which /proc may
+ * no longer show).  Returns true when restored from the saved record. */
 static bool describe(const struct vigil_seed_ops *ops, const struct vigil_procfs_info *info,
 		     bool adopted, uint64_t ktime, struct vigil_exec_desc *d)
 {
 	struct vigil_process *saved =
 		adopted && ops->saved ? vigil_cache_find(ops->saved, info->pid) : NULL;
+	struct vigil_exec_source src = {
+		.origin = VIGIL_PF_PROCFS,
+		.exec_flags = info->args_truncated ? VIGIL_EXEC_F_TRUNC_ARGS : 0,
+		.pid = info->pid,
+		.tid = info->pid,
+		.ktime = ktime,
+		.binary = info->binary,
+		.args = info->args,
+		.cwd = info->cwd,
+		.cgroup = info->cgroup,
+		.creds = &info->creds,
+		.ns = info->ns,
+	};
 
-	d->pid = d->tid = info->pid;
-	d->ktime = ktime;
-	d->creds = &info->creds;
-	d->ns = info->ns;
-	d->container_id = info->container_id;
-	d->pod_uid = info->pod_uid;
-	if (saved && saved->ktime == ktime) {
-		d->tid = saved->tid;
-		d->flags = saved->flags;
-		d->binary = saved->binary;
-		d->args = saved->args;
-		d->cwd = saved->cwd;
-		return true;
-	}
-	d->flags = VIGIL_PF_PROCFS | (strcmp(info->cwd, "/") == 0 ? VIGIL_PF_ROOTCWD : 0) |
-		   (info->args_truncated ? VIGIL_PF_TRUNC_ARGS : 0);
-	d->binary = info->binary;
-	d->args = info->args;
-	d->cwd = info->cwd;
-	return false;
+	vigil_exec_desc_build(d, &src);
+	if (!saved || saved->ktime != ktime)
+		return false;
+	d->tid = saved->tid;
+	d->flags = saved->flags;
+	d->binary = saved->binary;
+	d->args = saved->args;
+	d->cwd = saved->cwd;
+	return true;
 }
 
 int vigil_procfs_seed(struct vigil_cache *c, const char *root, const struct vigil_seed_ops *ops,
@@ -273,7 +276,7 @@ int vigil_procfs_seed(struct vigil_cache *c, const char *root, const struct vigi
 		goto cleanup;
 	}
 	while ((de = readdir(dir))) {
-		struct vigil_exec_desc d = { 0 };
+		struct vigil_exec_desc d;
 		struct vigil_proc_entry e;
 		struct vigil_process *p;
 		bool adopted, stale;

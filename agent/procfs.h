@@ -23,8 +23,6 @@ struct vigil_procfs_info {
 	struct vigil_creds creds;
 	uint32_t ns[VIGIL_NS_COUNT];
 	char cgroup[4096]; /* the cgroup v2 path, or the first v1 path */
-	char container_id[VIGIL_CONTAINER_ID_LEN + 1];
-	char pod_uid[VIGIL_POD_UID_LEN + 1];
 };
 
 /* Read one process.  Returns 0, -ENOENT (gone, or a kernel thread: no exe),

@@ -5,13 +5,17 @@
  *
  * One input is one ring-buffer record of any length and content.  It is
  * copied into a heap buffer of exactly its size, so that ASan reports any
- * read past the record, and handled as agent/pipeline.c does: type check,
- * decode, process cache, then both encoders.  The process cache lives
- * across inputs (clone and exit messages then find records that earlier
- * inputs made), is swept for lost exits every SWEEP_INPUTS inputs, and is
- * freed and made anew every CACHE_INPUTS inputs.  So a crash may need
+ * read past the record, and handed to the agent's own pipeline
+ * (vigil_pipeline_msg(), agent/pipeline.c: type check, decode, description,
+ * process cache, both encoders) with two in-memory outputs: the export JSON
+ * and the compact stdout lines, each a sink (agent/output.c) on a memfd that
+ * the target reads back and empties after every input.  The process cache
+ * lives across inputs (clone and exit messages then find records that
+ * earlier inputs made), is swept for lost exits every SWEEP_INPUTS inputs,
+ * and is freed and made anew every CACHE_INPUTS inputs.  So a crash may need
  * records that earlier inputs left: when its input alone does not reproduce
- * it, replay the corpus files and then the input, in one run.
+ * it, replay the corpus files and then the input, in one run.  The target
+ * also calls each decoder itself, to check what event.h promises.
  *
  * Besides the sanitizers, the target checks what the headers promise and
  * calls abort() when a promise is broken:
@@ -20,13 +24,19 @@
  *     reference join "/a/b/c" when it is not cut, else ".../" and a suffix
  *     of it that keeps the leaf (or "" when the leaf does not fit); argv[1..]
  *     is the reference join when it fits;
- *   - process.h: a new image is the live record for its pid, an exited one
- *     is not; no record outlives the cache (LeakSanitizer, every
+ *   - pipeline.h: a malformed message is counted, never fatal; a message
+ *     handled is counted by its type; an exec or exit gives one event on
+ *     each output, a clone none;
+ *   - process.h: a new image (exec or clone) is the live record for its
+ *     pid, an exited one is not; an exit that names no live image leaves it
+ *     alone; no record outlives the cache (LeakSanitizer, every
  *     LEAK_CHECK_CACHES caches and at exit);
- *   - encode.h and encode_compact.c: one JSON object (parsed back) and a
- *     newline; one compact line, valid UTF-8, with no control, bidi or
- *     invisible format character that could forge a line or drive a
- *     terminal.
+ *   - container.h: a container id and a pod UID are whole or empty;
+ *   - encode.h, output.h and encode_compact.c: the encoders never fail (no
+ *     event dropped); an event is one line on each output: one JSON object
+ *     (parsed back), and one compact line, valid UTF-8, with no control,
+ *     bidi or invisible format character that could forge a line or drive
+ *     a terminal.
  *
  * Bytes the agent ignores steer the target: hdr.pad bits 0 and 1 turn on
  * no_creds and no_ns; comm[0] and comm[1] are the output sizes of direct
@@ -39,15 +49,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sanitizer/lsan_interface.h>
 
 #include "container.h"
-#include "encode.h"
 #include "event.h"
-#include "process.h"
+#include "output.h"
+#include "pipeline.h"
 
 /* Weak: a build without LeakSanitizer (coverage, MSan) has no leak check. */
 #pragma weak __lsan_do_recoverable_leak_check
@@ -56,7 +68,7 @@
 #define LEAK_CHECK_CACHES 16
 #define SWEEP_INPUTS	  256 /* a sweep for lost exits, as vigild runs one */
 #define NODE_NAME	  "fuzz-node"
-#define OUT_MAX		  (1 << 20) /* one encoded line; the largest is about 200 KiB */
+#define OUT_MAX		  (1 << 20) /* one output of one input; the largest is about 200 KiB */
 
 #define CHECK(cond)                                                                            \
 	do {                                                                                   \
@@ -67,9 +79,10 @@
 		}                                                                              \
 	} while (0)
 
-static struct vigil_cache *cache;
+static struct vigil_pipeline pl; /* its cache lives across inputs */
+static int json_fd = -1, compact_fd = -1;
+static struct vigil_exec_info *own_info; /* the target's own decoding: 10 KiB */
 static unsigned long inputs;
-static FILE *out;
 static char outbuf[OUT_MAX];
 static char ref[2 * 65536 + 2]; /* reference join of a u16-sized block */
 
@@ -337,22 +350,18 @@ static void check_exec(const struct vigil_exec_info *info, const void *msg)
 	fuzz_join_args(args, ev->args_len, (unsigned char)ev->comm[1]);
 }
 
-/* --- encoders --------------------------------------------------------------- */
+/* --- outputs ---------------------------------------------------------------- */
 
-/* Run one encoder into outbuf; returns the bytes written. */
-static size_t encode(bool json, const struct vigil_encode_ctx *ctx,
-		     const struct vigil_out_event *ev)
+/* What the sink on fd wrote for the last input, in outbuf; the memfd is
+ * emptied for the next.  Returns the bytes. */
+static size_t take_output(int fd)
 {
-	long len;
-	int err;
+	off_t len = lseek(fd, 0, SEEK_CUR);
 
-	rewind(out);
-	err = json ? vigil_write_json(out, ctx, ev) : vigil_write_compact(out, ctx, ev);
-	CHECK(err == 0);
-	CHECK(fflush(out) == 0);
-	len = ftell(out);
-	CHECK(len > 0 && len < OUT_MAX);
+	CHECK(len >= 0 && len < OUT_MAX);
+	CHECK(pread(fd, outbuf, (size_t)len, 0) == len);
 	outbuf[len] = '\0';
+	CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
 	return (size_t)len;
 }
 
@@ -383,166 +392,196 @@ static void check_terminal_safe(const char *s, size_t len)
 	}
 }
 
-static void check_json(const struct vigil_out_event *ev, size_t len)
+/* The process an event is about, as the target expects to see it. */
+struct expect {
+	const char *kind; /* "process_exec" or "process_exit" */
+	uint32_t pid;
+	const char *binary;
+	bool parent; /* the record has a parent record */
+};
+
+static void check_json(const struct expect *x, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root, *body, *proc, *v;
-	const char *kind = ev->kind == VIGIL_OUT_EXEC ? "process_exec" : "process_exit";
-	const struct vigil_process *p = ev->proc;
 
 	CHECK(tok);
 	root = json_tokener_parse_ex(tok, outbuf, (int)len - 1);
 	CHECK(root && json_tokener_get_error(tok) == json_tokener_success);
 	CHECK(json_tokener_get_parse_end(tok) == len - 1);
 	CHECK(json_object_is_type(root, json_type_object));
-	CHECK(json_object_object_get_ex(root, kind, &body));
+	CHECK(json_object_object_get_ex(root, x->kind, &body));
 	CHECK(json_object_object_get_ex(body, "process", &proc));
-	CHECK(json_object_object_get_ex(proc, "pid", &v) && json_object_get_int64(v) == p->pid);
+	CHECK(json_object_object_get_ex(proc, "pid", &v) && json_object_get_int64(v) == x->pid);
 	/* Text survives the round trip (when it is text: how bytes that are
 	 * not UTF-8 come out is the encoder's choice). */
-	if (p->binary[0] && utf8_valid(p->binary, strlen(p->binary))) {
+	if (x->binary[0] && utf8_valid(x->binary, strlen(x->binary))) {
 		CHECK(json_object_object_get_ex(proc, "binary", &v));
-		CHECK(strcmp(json_object_get_string(v), p->binary) == 0);
+		CHECK(strcmp(json_object_get_string(v), x->binary) == 0);
 	}
-	CHECK(!p->parent || json_object_object_get_ex(body, "parent", &v));
+	CHECK(!x->parent || json_object_object_get_ex(body, "parent", &v));
 	json_object_put(root);
 	json_tokener_free(tok);
 }
 
-static void emit(const struct vigil_encode_ctx *ctx, const struct vigil_out_event *ev)
+/* Both outputs hold one event about x, or (x NULL) nothing; the encoders
+ * failed on nothing (a failed event is dropped and counted by its sink). */
+static void check_outputs(const struct expect *x)
 {
 	size_t len;
 
-	len = encode(true, ctx, ev);
-	check_line(outbuf, len, false);
-	check_json(ev, len);
+	CHECK(vigil_output_dropped(pl.export) == 0 && vigil_output_dropped(pl.out) == 0);
+	CHECK(!pl.out_closed);
 
-	len = encode(false, ctx, ev);
-	check_line(outbuf, len, true);
-	check_terminal_safe(outbuf, len);
+	len = take_output(json_fd);
+	if (!x) {
+		CHECK(len == 0);
+	} else {
+		check_line(outbuf, len, false);
+		check_json(x, len);
+	}
+
+	len = take_output(compact_fd);
+	if (!x) {
+		CHECK(len == 0);
+	} else {
+		check_line(outbuf, len, true);
+		check_terminal_safe(outbuf, len);
+	}
 }
 
-/* --- the handlers of agent/pipeline.c ---------------------------------------- */
+/* --- the pipeline ------------------------------------------------------------ */
 
-static uint32_t process_flags(uint32_t raw, const char *cwd)
+/* What the target's own call of the message's decoder found. */
+struct decoded {
+	bool ok;
+	const struct vigil_exec_event *exec;
+	const struct vigil_clone_event *clone;
+	const struct vigil_exit_event *exit;
+};
+
+static void decode(int type, const void *msg, size_t size, struct decoded *dm)
 {
-	uint32_t f = VIGIL_PF_EXECVE;
+	int err = -EINVAL;
 
-	if (raw & VIGIL_EXEC_F_TRUNC_ARGS)
-		f |= VIGIL_PF_TRUNC_ARGS;
-	if (raw & VIGIL_EXEC_F_ERR_ARGS)
-		f |= VIGIL_PF_ERR_ARGS;
-	if (raw & (VIGIL_EXEC_F_TRUNC_FILENAME | VIGIL_EXEC_F_TRUNC_PATH))
-		f |= VIGIL_PF_ERR_FILENAME;
-	if (raw & (VIGIL_EXEC_F_ERR_CWD | VIGIL_EXEC_F_TRUNC_CWD))
-		f |= VIGIL_PF_ERR_CWD;
-	if (strcmp(cwd, "/") == 0)
-		f |= VIGIL_PF_ROOTCWD;
-	return f;
+	memset(dm, 0, sizeof(*dm));
+	switch (type) {
+	case VIGIL_MSG_EXEC:
+		err = vigil_decode_exec(msg, size, own_info);
+		CHECK(err == 0 || err == -EINVAL);
+		if (!err) {
+			check_exec(own_info, msg);
+			dm->exec = own_info->raw;
+		}
+		break;
+	case VIGIL_MSG_CLONE:
+		err = vigil_decode_clone(msg, size, &dm->clone);
+		CHECK(err == 0 || err == -EINVAL);
+		CHECK(err || (const void *)dm->clone == msg);
+		break;
+	case VIGIL_MSG_EXIT:
+		err = vigil_decode_exit(msg, size, &dm->exit);
+		CHECK(err == 0 || err == -EINVAL);
+		CHECK(err || (const void *)dm->exit == msg);
+		break;
+	}
+	dm->ok = err == 0;
 }
 
-static void handle_exec(const struct vigil_encode_ctx *ctx, const void *msg, size_t size)
+static void after_exec(const struct vigil_exec_event *ev)
 {
-	static struct vigil_exec_info info; /* 10 KiB: off the stack */
-	char cgpath[2 * VIGIL_CGRP_NAME_MAX + 2];
-	char cid[VIGIL_CONTAINER_ID_LEN + 1], pod[VIGIL_POD_UID_LEN + 1];
-	struct vigil_exec_desc d = { 0 };
-	struct vigil_out_event oe = { 0 };
+	struct vigil_process *p = vigil_cache_find(pl.cache, ev->proc.pid);
 	struct vigil_binary_props bp;
-	const struct vigil_exec_event *ev;
-	struct vigil_process *p;
-	int err;
+	struct expect x = { .kind = "process_exec" };
 
-	err = vigil_decode_exec(msg, size, &info);
-	CHECK(err == 0 || err == -EINVAL);
-	if (err)
-		return;
-	check_exec(&info, msg);
-	ev = info.raw;
-
-	snprintf(cgpath, sizeof(cgpath), "%s/%s", info.cgroup_parent, info.cgroup_leaf);
-	vigil_cgroup_ids(cgpath, cid, pod);
-	CHECK(cid[0] == '\0' || strlen(cid) == VIGIL_CONTAINER_ID_LEN);
-	CHECK(pod[0] == '\0' || strlen(pod) == VIGIL_POD_UID_LEN);
-
-	d.pid = ev->proc.pid;
-	d.tid = ev->tid;
-	d.ktime = ev->proc.ktime;
-	d.parent = ev->parent;
-	d.flags = process_flags(ev->flags, info.cwd);
-	d.binary = info.binary;
-	d.args = info.args;
-	d.cwd = info.cwd;
-	d.creds = &ev->creds;
-	d.file = &ev->file;
-	d.ns = ev->ns;
-	d.cgroup_id = ev->cgroup_id;
-	d.container_id = cid;
-	d.pod_uid = pod;
-	p = vigil_cache_exec(cache, &d);
-	if (!p)
-		return;
-	CHECK(vigil_cache_find(cache, d.pid) == p && !p->exited);
+	CHECK(p && !p->exited && p->ktime == ev->proc.ktime && p->tid == ev->tid);
+	CHECK(p->flags & VIGIL_PF_EXECVE);
+	CHECK(p->container_id[0] == '\0' || strlen(p->container_id) == VIGIL_CONTAINER_ID_LEN);
+	CHECK(p->pod_uid[0] == '\0' || strlen(p->pod_uid) == VIGIL_POD_UID_LEN);
 	vigil_binary_props(p, &bp);
 	CHECK(bp.nprivs >= 0 && bp.nprivs <= (int)(sizeof(bp.privs) / sizeof(bp.privs[0])));
-
-	oe.kind = VIGIL_OUT_EXEC;
-	oe.proc = p;
-	oe.ktime = ev->hdr.ktime;
-	emit(ctx, &oe);
-	vigil_process_put(cache, p);
+	x.pid = p->pid;
+	x.binary = p->binary;
+	x.parent = p->parent != NULL;
+	check_outputs(&x);
 }
 
-static void handle_clone(const void *msg, size_t size)
+static void after_clone(const struct vigil_clone_event *ev)
 {
-	const struct vigil_clone_event *ev = NULL;
-	struct vigil_process *p;
-	int err = vigil_decode_clone(msg, size, &ev);
+	struct vigil_process *p = vigil_cache_find(pl.cache, ev->proc.pid);
 
-	CHECK(err == 0 || err == -EINVAL);
-	if (err)
-		return;
-	CHECK((const void *)ev == msg);
-	p = vigil_cache_clone(cache, ev->proc.pid, ev->tid, ev->proc.ktime, &ev->parent);
-	if (!p)
-		return;
-	CHECK(vigil_cache_find(cache, ev->proc.pid) == p && !p->exited);
-	vigil_process_put(cache, p);
+	CHECK(p && !p->exited && p->ktime == ev->proc.ktime && (p->flags & VIGIL_PF_CLONE));
+	check_outputs(NULL);
 }
 
-static void handle_exit(const struct vigil_encode_ctx *ctx, const void *msg, size_t size)
+/* live: the record that was live for the pid before the exit; hit: the exit
+ * named it. */
+static void after_exit(const struct vigil_exit_event *ev, struct vigil_process *live, bool hit)
 {
-	const struct vigil_exit_event *ev = NULL;
-	struct vigil_out_event oe = { 0 };
-	struct vigil_process *p;
-	int err = vigil_decode_exit(msg, size, &ev);
+	struct expect x = { .kind = "process_exit", .pid = ev->proc.pid, .binary = "" };
 
-	CHECK(err == 0 || err == -EINVAL);
-	if (err)
-		return;
-	CHECK((const void *)ev == msg);
-	p = vigil_cache_exit(cache, ev->proc.pid, ev->proc.ktime);
-	if (!p)
-		return;
-	CHECK(p->exited && vigil_cache_find(cache, ev->proc.pid) != p);
+	if (hit) {
+		CHECK(live->exited && vigil_cache_find(pl.cache, ev->proc.pid) != live);
+		x.binary = live->binary;
+		x.parent = live->parent != NULL;
+	} else {
+		/* Another image, or none: a "miss" record is reported, and
+		 * what lives at the pid stays. */
+		CHECK(vigil_cache_find(pl.cache, ev->proc.pid) == live);
+		CHECK(!live || !live->exited);
+	}
+	check_outputs(&x);
+}
 
-	oe.kind = VIGIL_OUT_EXIT;
-	oe.proc = p;
-	oe.ktime = ev->hdr.ktime;
-	oe.exit_code = ev->exit_code;
-	emit(ctx, &oe);
-	vigil_process_put(cache, p);
+/* Hand the message to vigil_pipeline_msg(), as the ring buffer does, and
+ * check what it did. */
+static void run_pipeline(int type, const void *msg, size_t size)
+{
+	uint64_t handled = type >= 0 ? pl.handled[type] : 0, bad = pl.bad, oom = pl.oom;
+	struct vigil_process *live = NULL;
+	struct decoded dm;
+	bool hit = false;
+
+	decode(type, msg, size, &dm);
+	if (dm.exit) {
+		live = vigil_cache_find(pl.cache, dm.exit->proc.pid);
+		hit = live && (dm.exit->proc.ktime == 0 || live->ktime == dm.exit->proc.ktime);
+		if (live)
+			vigil_process_get(live); /* looked at after the exit */
+	}
+
+	CHECK(vigil_pipeline_msg(&pl, msg, size) == 0);
+	CHECK(vigil_pipeline_flush(&pl) == 0);
+
+	if (!dm.ok) {
+		CHECK(pl.bad == bad + 1 && pl.oom == oom);
+		CHECK(type < 0 || pl.handled[type] == handled);
+		check_outputs(NULL);
+	} else if (pl.oom != oom) {
+		/* Out of memory: the event is lost, and counted. */
+		CHECK(pl.oom == oom + 1 && pl.bad == bad && pl.handled[type] == handled);
+		check_outputs(NULL);
+	} else {
+		CHECK(pl.handled[type] == handled + 1 && pl.bad == bad);
+		if (dm.exec)
+			after_exec(dm.exec);
+		else if (dm.clone)
+			after_clone(dm.clone);
+		else
+			after_exit(dm.exit, live, hit);
+	}
+	if (live)
+		vigil_process_put(pl.cache, live);
 }
 
 /* A decoder rejects a message of another type (or none). */
 static void check_other_decoders(int type, const void *msg, size_t size)
 {
-	static struct vigil_exec_info info;
 	const struct vigil_clone_event *c;
 	const struct vigil_exit_event *e;
 
 	if (type != VIGIL_MSG_EXEC)
-		CHECK(vigil_decode_exec(msg, size, &info) == -EINVAL);
+		CHECK(vigil_decode_exec(msg, size, own_info) == -EINVAL);
 	if (type != VIGIL_MSG_CLONE)
 		CHECK(vigil_decode_clone(msg, size, &c) == -EINVAL);
 	if (type != VIGIL_MSG_EXIT)
@@ -561,12 +600,12 @@ static bool alive_even(void *arg, const struct vigil_process *p)
  * and at exit. */
 static void drop_cache(bool leak_check)
 {
-	CHECK(vigil_cache_live(cache) <= vigil_cache_total(cache));
+	CHECK(vigil_cache_live(pl.cache) <= vigil_cache_total(pl.cache));
 #ifdef FUZZ_TEST_LEAK
-	cache = NULL; /* check that a leaked cache is reported */
+	pl.cache = NULL; /* check that a leaked cache is reported */
 #else
-	vigil_cache_free(cache);
-	cache = NULL;
+	vigil_cache_free(pl.cache);
+	pl.cache = NULL;
 #endif
 	if (leak_check && __lsan_do_recoverable_leak_check)
 		CHECK(__lsan_do_recoverable_leak_check() == 0);
@@ -574,33 +613,53 @@ static void drop_cache(bool leak_check)
 
 static void at_exit(void)
 {
-	if (cache)
+	vigil_output_close(pl.export);
+	vigil_output_close(pl.out);
+	pl.export = pl.out = NULL;
+	if (json_fd >= 0)
+		close(json_fd);
+	if (compact_fd >= 0)
+		close(compact_fd);
+	free(own_info);
+	own_info = NULL;
+	if (pl.cache)
 		drop_cache(true);
-	if (out)
-		fclose(out);
+}
+
+/* The pipeline's outputs, as vigild opens them: the export file (JSON) and
+ * stdout (compact lines); here each a sink on a memfd. */
+static void setup(void)
+{
+	json_fd = memfd_create("fuzz-export", MFD_CLOEXEC);
+	compact_fd = memfd_create("fuzz-stdout", MFD_CLOEXEC);
+	CHECK(json_fd >= 0 && compact_fd >= 0);
+	pl.export = vigil_output_fd(json_fd, "export file");
+	pl.out = vigil_output_fd(compact_fd, "stdout");
+	CHECK(pl.export && pl.out);
+	pl.out_mode = VIGIL_STDOUT_COMPACT;
+	pl.enc = base_ctx;
+	own_info = malloc(sizeof(*own_info));
+	CHECK(own_info);
+	atexit(at_exit);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vigil_encode_ctx ctx = base_ctx;
 	void *msg;
 	int type;
 
-	if (!out) {
-		out = fmemopen(outbuf, sizeof(outbuf), "w");
-		CHECK(out);
-		atexit(at_exit);
-	}
-	if (cache && ++inputs % CACHE_INPUTS == 0)
+	if (!pl.export)
+		setup();
+	if (pl.cache && ++inputs % CACHE_INPUTS == 0)
 		drop_cache(inputs % (CACHE_INPUTS * LEAK_CHECK_CACHES) == 0);
-	if (!cache) {
-		cache = vigil_cache_new();
-		CHECK(cache);
+	if (!pl.cache) {
+		pl.cache = vigil_cache_new();
+		CHECK(pl.cache);
 	}
 	if (inputs % SWEEP_INPUTS == SWEEP_INPUTS - 1)
-		vigil_cache_sweep(cache, alive_even, NULL);
+		vigil_cache_sweep(pl.cache, alive_even, NULL);
 
 	/* Exactly size bytes (at least one, for malloc), at the alignment
 	 * of a ring-buffer record. */
@@ -610,28 +669,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(msg, data, size);
 
 	type = vigil_msg_type(msg, size);
+	pl.enc = base_ctx;
 	if (type >= 0) {
 		const struct vigil_msg_hdr *h = msg;
 
 		CHECK(type == VIGIL_MSG_EXEC || type == VIGIL_MSG_CLONE || type == VIGIL_MSG_EXIT);
 		CHECK(size >= sizeof(*h) && h->size <= size && h->type == type);
-		ctx.no_creds = h->pad & 1;
-		ctx.no_ns = h->pad & 2;
+		pl.enc.no_creds = h->pad & 1;
+		pl.enc.no_ns = h->pad & 2;
 	} else {
 		CHECK(type == -EINVAL);
 	}
 
-	switch (type) {
-	case VIGIL_MSG_EXEC:
-		handle_exec(&ctx, msg, size);
-		break;
-	case VIGIL_MSG_CLONE:
-		handle_clone(msg, size);
-		break;
-	case VIGIL_MSG_EXIT:
-		handle_exit(&ctx, msg, size);
-		break;
-	}
+	run_pipeline(type, msg, size);
 	check_other_decoders(type, msg, size);
 	free(msg);
 	return 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for agent/proc_cache.c: exec_id derivation, parent linking by
- * process key, clone inheritance, exec replacement, exit, and the reference
- * counts that keep ancestry alive while children need it.
+ * Unit tests for agent/proc_cache.c: parent linking by process key, clone
+ * inheritance, exec replacement, exit, and the reference counts that keep
+ * ancestry alive while children need it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -68,54 +68,6 @@ static void expect_parent_key(const struct vigil_process *p, uint64_t ktime, uin
 	assert_int_equal(p->parent_key.pid, pid);
 }
 
-/* --- exec_id --------------------------------------------------------------- */
-
-static void test_exec_id_is_base64_of_node_ktime_pid(void **state)
-{
-	char id[VIGIL_EXEC_ID_MAX];
-
-	(void)state;
-	/* printf 'node:123:45' | base64 */
-	vigil_exec_id("node", 123, 45, id, sizeof(id));
-	assert_string_equal(id, "bm9kZToxMjM6NDU=");
-	/* printf 'node:1000:10' | base64: a multiple of 3 bytes, no padding */
-	vigil_exec_id("node", 1000, 10, id, sizeof(id));
-	assert_string_equal(id, "bm9kZToxMDAwOjEw");
-	/* printf 'n:1:2' | base64: two padding characters */
-	vigil_exec_id("n", 1, 2, id, sizeof(id));
-	assert_string_equal(id, "bjoxOjI=");
-	vigil_exec_id("ab", 0, 0, id, sizeof(id));
-	assert_string_equal(id, "YWI6MDow");
-}
-
-static void test_exec_id_keeps_pid_with_longest_node_name(void **state)
-{
-	char node[VIGIL_NODE_NAME_MAX + 1];
-	char a[VIGIL_EXEC_ID_MAX], b[VIGIL_EXEC_ID_MAX];
-
-	(void)state;
-	memset(node, 'n', VIGIL_NODE_NAME_MAX);
-	node[VIGIL_NODE_NAME_MAX] = '\0';
-	vigil_exec_id(node, 18446744073709551615ULL, 1234567, a, sizeof(a));
-	vigil_exec_id(node, 18446744073709551615ULL, 7654321, b, sizeof(b));
-	assert_string_not_equal(a, b);
-	/* 255 + ":" + 20 digits + ":" + 7 digits = 284 bytes -> 380 base64 chars */
-	assert_int_equal(strlen(a), 380);
-}
-
-static void test_exec_id_small_buffer_is_terminated(void **state)
-{
-	char id[8];
-
-	(void)state;
-	memset(id, 'x', sizeof(id));
-	vigil_exec_id("node", 123, 45, id, 5);
-	assert_string_equal(id, "bm9k");
-	memset(id, 'x', sizeof(id));
-	vigil_exec_id("node", 123, 45, id, 4);
-	assert_int_equal(strnlen(id, 4), 0);
-}
-
 /* --- exec ------------------------------------------------------------------ */
 
 static void test_exec_records_image(void **state)
@@ -136,8 +88,8 @@ static void test_exec_records_image(void **state)
 	d.creds = &cr;
 	d.ns = ns;
 	d.cgroup_id = 99;
-	d.container_id = CID;
-	d.pod_uid = "7d3f1c2a-9b8e-4c6d-a5f4-e3d2c1b0a998";
+	strcpy(d.container_id, CID);
+	strcpy(d.pod_uid, "7d3f1c2a-9b8e-4c6d-a5f4-e3d2c1b0a998");
 	p = vigil_cache_exec(c, &d);
 	assert_non_null(p);
 	assert_ptr_equal(vigil_cache_find(c, 100), p);
@@ -297,8 +249,8 @@ static void test_clone_inherits_parent_image(void **state)
 	d.creds = &cr;
 	d.ns = ns;
 	d.cgroup_id = 1234;
-	d.container_id = CID;
-	d.pod_uid = "pod";
+	strcpy(d.container_id, CID);
+	strcpy(d.pod_uid, "pod");
 	parent = vigil_cache_exec(c, &d);
 	assert_non_null(parent);
 
@@ -675,9 +627,6 @@ static void test_find_distinguishes_pids_in_one_bucket(void **state)
 int main(void)
 {
 	const struct CMUnitTest cache[] = {
-		cmocka_unit_test(test_exec_id_is_base64_of_node_ktime_pid),
-		cmocka_unit_test(test_exec_id_keeps_pid_with_longest_node_name),
-		cmocka_unit_test(test_exec_id_small_buffer_is_terminated),
 		cmocka_unit_test_setup_teardown(test_exec_records_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_without_creds_has_unset_auid, setup,
 						teardown),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for agent/encode_*.c: timestamps, signal and capability names,
- * Tetragon export JSON (parsed back with json-c) and compact lines.
+ * Unit tests for agent/encode_*.c: exec_id derivation, timestamps, signal
+ * and capability names, Tetragon export JSON (parsed back with json-c) and
+ * compact lines.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -55,7 +56,7 @@ static struct vigil_process *add(struct vigil_cache *c, uint32_t pid, uint64_t k
 	d.cwd = "/home/user";
 	d.creds = cr;
 	d.ns = ns;
-	d.container_id = container_id;
+	snprintf(d.container_id, sizeof(d.container_id), "%s", container_id);
 	p = vigil_cache_exec(c, &d);
 	assert_non_null(p);
 	return p;
@@ -232,6 +233,54 @@ static void test_format_time_small_buffer_is_terminated(void **state)
 	vigil_format_time(BOOT_WALL_NS + 123456789, buf, 24);
 	assert_true(memchr(buf, '\0', sizeof(buf)) != NULL);
 	assert_true(strncmp(buf, "2023-11-14T22:13:20", 19) == 0);
+}
+
+/* --- exec_id --------------------------------------------------------------- */
+
+static void test_exec_id_is_base64_of_node_ktime_pid(void **state)
+{
+	char id[VIGIL_EXEC_ID_MAX];
+
+	(void)state;
+	/* printf 'node:123:45' | base64 */
+	vigil_exec_id("node", 123, 45, id, sizeof(id));
+	assert_string_equal(id, "bm9kZToxMjM6NDU=");
+	/* printf 'node:1000:10' | base64: a multiple of 3 bytes, no padding */
+	vigil_exec_id("node", 1000, 10, id, sizeof(id));
+	assert_string_equal(id, "bm9kZToxMDAwOjEw");
+	/* printf 'n:1:2' | base64: two padding characters */
+	vigil_exec_id("n", 1, 2, id, sizeof(id));
+	assert_string_equal(id, "bjoxOjI=");
+	vigil_exec_id("ab", 0, 0, id, sizeof(id));
+	assert_string_equal(id, "YWI6MDow");
+}
+
+static void test_exec_id_keeps_pid_with_longest_node_name(void **state)
+{
+	char node[VIGIL_NODE_NAME_MAX + 1];
+	char a[VIGIL_EXEC_ID_MAX], b[VIGIL_EXEC_ID_MAX];
+
+	(void)state;
+	memset(node, 'n', VIGIL_NODE_NAME_MAX);
+	node[VIGIL_NODE_NAME_MAX] = '\0';
+	vigil_exec_id(node, 18446744073709551615ULL, 1234567, a, sizeof(a));
+	vigil_exec_id(node, 18446744073709551615ULL, 7654321, b, sizeof(b));
+	assert_string_not_equal(a, b);
+	/* 255 + ":" + 20 digits + ":" + 7 digits = 284 bytes -> 380 base64 chars */
+	assert_int_equal(strlen(a), 380);
+}
+
+static void test_exec_id_small_buffer_is_terminated(void **state)
+{
+	char id[8];
+
+	(void)state;
+	memset(id, 'x', sizeof(id));
+	vigil_exec_id("node", 123, 45, id, 5);
+	assert_string_equal(id, "bm9k");
+	memset(id, 'x', sizeof(id));
+	vigil_exec_id("node", 123, 45, id, 4);
+	assert_int_equal(strnlen(id, 4), 0);
 }
 
 /* --- signal and capability names ----------------------------------------- */
@@ -753,6 +802,9 @@ int main(void)
 	const struct CMUnitTest encode[] = {
 		cmocka_unit_test(test_format_time_trims_fraction_to_0_3_6_9_digits),
 		cmocka_unit_test(test_format_time_small_buffer_is_terminated),
+		cmocka_unit_test(test_exec_id_is_base64_of_node_ktime_pid),
+		cmocka_unit_test(test_exec_id_keeps_pid_with_longest_node_name),
+		cmocka_unit_test(test_exec_id_small_buffer_is_terminated),
 		cmocka_unit_test(test_signal_name),
 		cmocka_unit_test(test_cap_name_uses_tetragon_spelling),
 		cmocka_unit_test_setup_teardown(test_json_exec_process_fields, setup, teardown),

@@ -251,8 +251,6 @@ static void test_json_encoder_writes_through_stream(void **state)
 	d.binary = "/usr/bin/curl";
 	d.args = "https://example.com";
 	d.cwd = "/";
-	d.container_id = "";
-	d.pod_uid = "";
 	ev.proc = vigil_cache_exec(cache, &d);
 	assert_non_null(ev.proc);
 	ev.kind = VIGIL_OUT_EXEC;

@@ -191,6 +191,21 @@ static struct vigil_procfs_info *read_ok(const char *root, uint32_t pid, long hz
 	return info;
 }
 
+/* The container id and pod UID seeding gives the process pid of root. */
+static void expect_seeded_ids(const char *root, uint32_t pid, const char *cid, const char *pod)
+{
+	struct vigil_cache *c = vigil_cache_new();
+	struct vigil_process *p;
+
+	assert_non_null(c);
+	assert_int_equal(vigil_procfs_seed(c, root, NULL, NULL), 0);
+	p = vigil_cache_find(c, pid);
+	assert_non_null(p);
+	assert_string_equal(p->container_id, cid);
+	assert_string_equal(p->pod_uid, pod);
+	vigil_cache_free(c);
+}
+
 /* --- vigil_procfs_read ---------------------------------------------------- */
 
 static void test_read_parses_stat_exe_cmdline_cwd(void **state)
@@ -305,7 +320,7 @@ static void test_read_parses_namespace_links(void **state)
 	free(info);
 }
 
-static void test_read_container_id_from_docker_cgroup(void **state)
+static void test_seed_container_id_from_docker_cgroup(void **state)
 {
 	const char *root = *state;
 	struct vigil_procfs_info *info;
@@ -313,12 +328,11 @@ static void test_read_container_id_from_docker_cgroup(void **state)
 	make_proc(root, &curl);
 	info = read_ok(root, 1234, 100);
 	assert_string_equal(info->cgroup, "/system.slice/docker-" CID ".scope");
-	assert_string_equal(info->container_id, CID);
-	assert_string_equal(info->pod_uid, "");
 	free(info);
+	expect_seeded_ids(root, 1234, CID, "");
 }
 
-static void test_read_container_and_pod_from_kubepods_cgroup(void **state)
+static void test_seed_container_and_pod_from_kubepods_cgroup(void **state)
 {
 	const char *root = *state;
 	struct fake_proc fp = curl;
@@ -328,9 +342,11 @@ static void test_read_container_and_pod_from_kubepods_cgroup(void **state)
 		    ".slice/cri-containerd-" CID ".scope\n";
 	make_proc(root, &fp);
 	info = read_ok(root, 1234, 100);
-	assert_string_equal(info->container_id, CID);
-	assert_string_equal(info->pod_uid, UID_D);
+	assert_string_equal(info->cgroup,
+			    "/kubepods.slice/kubepods-burstable.slice/"
+			    "kubepods-burstable-pod" UID_U ".slice/cri-containerd-" CID ".scope");
 	free(info);
+	expect_seeded_ids(root, 1234, CID, UID_D);
 }
 
 static void test_read_cgroup_v1_uses_first_path(void **state)
@@ -345,8 +361,8 @@ static void test_read_cgroup_v1_uses_first_path(void **state)
 	make_proc(root, &fp);
 	info = read_ok(root, 1234, 100);
 	assert_string_equal(info->cgroup, "/docker/" CID);
-	assert_string_equal(info->container_id, CID);
 	free(info);
+	expect_seeded_ids(root, 1234, CID, "");
 }
 
 static void test_read_host_cgroup_has_no_container(void **state)
@@ -359,8 +375,8 @@ static void test_read_host_cgroup_has_no_container(void **state)
 	make_proc(root, &fp);
 	info = read_ok(root, 1234, 100);
 	assert_string_equal(info->cgroup, "/user.slice/user-1000.slice/session-2.scope");
-	assert_string_equal(info->container_id, "");
 	free(info);
+	expect_seeded_ids(root, 1234, "", "");
 }
 
 static void test_read_missing_exe_is_enoent(void **state)
@@ -429,8 +445,8 @@ static void test_read_without_optional_files(void **state)
 	for (i = 0; i < VIGIL_NS_COUNT; i++)
 		assert_int_equal(info->ns[i], 0);
 	assert_string_equal(info->cgroup, "");
-	assert_string_equal(info->container_id, "");
 	free(info);
+	expect_seeded_ids(root, 55, "", "");
 }
 
 /* --- vigil_procfs_ns ------------------------------------------------------ */
@@ -786,9 +802,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_read_unset_loginuid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_parses_namespace_links, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_container_id_from_docker_cgroup, setup,
+		cmocka_unit_test_setup_teardown(test_seed_container_id_from_docker_cgroup, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_read_container_and_pod_from_kubepods_cgroup,
+		cmocka_unit_test_setup_teardown(test_seed_container_and_pod_from_kubepods_cgroup,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_cgroup_v1_uses_first_path, setup,
 						teardown),
