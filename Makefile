@@ -17,9 +17,10 @@ RUN_ARGS ?=
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-Ibpf-lsm -Iagent -I$(BUILD)/bpf -MMD -MP
+	-Ibpf-lsm -Iagent -Ipolicy -I$(BUILD)/bpf -MMD -MP
 CFLAGS   ?= -O2
-LDLIBS   := -lbpf -lelf -lz -ljson-c
+LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -33,6 +34,16 @@ BPF_SKELS := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 AGENT_CORE_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
 AGENT_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(AGENT_CORE_SRCS))
 AGENT_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(AGENT_CORE_SRCS))
+
+# The policy library: YAML -> model -> validation (-> compiler), pure C,
+# linked into vigild, the CLI and every unit test.
+POLICY_SRCS     := $(wildcard policy/*.c)
+POLICY_OBJS     := $(patsubst %.c,$(BUILD)/obj/%.o,$(POLICY_SRCS))
+POLICY_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(POLICY_SRCS))
+
+# The CLI: every cli/*.c; vigil.c holds main.
+CLI_SRCS := $(wildcard cli/*.c)
+CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -84,11 +95,17 @@ $(BUILD)/libvigil-agent.a: $(AGENT_CORE_OBJS)
 $(BUILD)/libvigil-agent-san.a: $(AGENT_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a
+$(BUILD)/libvigil-policy.a: $(POLICY_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libvigil-policy-san.a: $(POLICY_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/vigil: $(BUILD)/obj/cli/vigil.o
-	$(CC) $(CFLAGS) -o $@ $^
+$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-policy.a
+	$(CC) $(CFLAGS) -o $@ $^ $(CLI_LDLIBS)
 
 $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
@@ -97,10 +114,12 @@ $(BUILD)/test-bin/%: tests/helpers/%.c | $(BUILD)/test-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
 # --- tests -----------------------------------------------------------------
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a | $(BUILD)/tests
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a \
+		$(BUILD)/libvigil-policy.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-agent-san.a | $(BUILD)/tests-san
+$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-agent-san.a \
+		$(BUILD)/libvigil-policy-san.a | $(BUILD)/tests-san
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
@@ -117,9 +136,9 @@ vm-test: all $(HELPER_BINS)
 
 # --- fuzzing ---------------------------------------------------------------
 # One libFuzzer target per tests/fuzz/fuzz_NAME.c (adding a file adds a target),
-# linked against the agent core built again with clang, coverage and
-# ASan+UBSan in $(BUILD)/fuzz-obj.  An optional tests/fuzz/seeds_NAME.c writes
-# the seed corpus into $(BUILD)/fuzz/corpus-NAME.
+# linked against the agent core and the policy library built again with clang,
+# coverage and ASan+UBSan in $(BUILD)/fuzz-obj.  An optional
+# tests/fuzz/seeds_NAME.c writes the seed corpus into $(BUILD)/fuzz/corpus-NAME.
 #   make fuzz [FUZZ_SECONDS=300] [FUZZ_TARGETS="event ..."]
 FUZZ_CC      ?= $(CLANG)
 FUZZ_SECONDS ?= 300
@@ -129,6 +148,7 @@ FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CORPORA := $(patsubst %,$(BUILD)/fuzz/corpus-%.seeded,$(FUZZ_TARGETS))
 FUZZ_SEEDERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/seeds_*.c))
 AGENT_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(AGENT_CORE_SRCS))
+POLICY_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(POLICY_SRCS))
 
 .PHONY: fuzz fuzz-build
 
@@ -143,7 +163,11 @@ $(BUILD)/fuzz-obj/%.o: %.c | $(BPF_SKELS)
 $(BUILD)/libvigil-agent-fuzz.a: $(AGENT_FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-agent-fuzz.a | $(BUILD)/fuzz
+$(BUILD)/libvigil-policy-fuzz.a: $(POLICY_FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-agent-fuzz.a \
+		$(BUILD)/libvigil-policy-fuzz.a | $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 # Seed generators are plain host programs.

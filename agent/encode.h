@@ -16,7 +16,39 @@
 enum vigil_out_kind {
 	VIGIL_OUT_EXEC,
 	VIGIL_OUT_EXIT,
+	VIGIL_OUT_POLICY, /* process_kprobe, process_lsm or process_tracepoint */
 };
+
+/* One argument of a policy event. */
+struct vigil_out_arg {
+	int type;	       /* enum vigil_abi_arg */
+	const char *type_name; /* as the policy wrote it: picks int_arg, size_arg... */
+	const char *label;     /* NULL when none */
+	uint64_t num;
+	const char *str;
+};
+
+enum vigil_out_policy_kind {
+	VIGIL_OUT_KPROBE = 0,
+	VIGIL_OUT_TRACEPOINT,
+	VIGIL_OUT_LSM,
+};
+
+struct vigil_out_policy {
+	enum vigil_out_policy_kind kind;
+	const char *policy_name;
+	const char *function_name;
+	const char *message; /* NULL when none */
+	char *const *tags;
+	size_t ntags;
+	uint32_t action; /* VIGIL_ACTION_* of the selector that matched */
+	bool monitor;	 /* reported, not taken */
+	size_t nargs;
+	struct vigil_out_arg args[8];
+};
+
+/* The action an event names: the strongest of the selector's actions. */
+const char *vigil_action_name(uint32_t actions);
 
 struct vigil_encode_ctx {
 	const char *node_name;
@@ -31,6 +63,7 @@ struct vigil_out_event {
 	struct vigil_process *proc; /* not const: the encoder caches its JSON */
 	uint64_t ktime;		    /* when it happened, CLOCK_MONOTONIC ns */
 	uint32_t exit_code;	    /* VIGIL_OUT_EXIT: status << 8 | signal */
+	const struct vigil_out_policy *pol; /* VIGIL_OUT_POLICY */
 };
 
 /* Tetragon's ProcessPrivilegesChanged values. */
@@ -68,8 +101,9 @@ void vigil_format_time(uint64_t wall_ns, char *buf, size_t len);
 /* "SIGKILL" for a signal number; "" for 0. */
 void vigil_signal_name(int sig, char *buf, size_t len);
 
-/* Names of the capabilities set in mask, in Tetragon's enum spelling. */
-const char *vigil_cap_name(unsigned int cap);
+/* Name of a capability in Tetragon's CapabilitiesType enum (its spelling:
+ * DAC_OVERRIDE has no CAP_ prefix there), or NULL. */
+const char *vigil_cap_enum_name(unsigned int cap);
 
 /* One JSON object and a newline. 0 or -EIO / -ENOMEM. */
 int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,

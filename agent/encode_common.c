@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "encode.h"
+#include "values.h"
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -67,54 +68,11 @@ void vigil_signal_name(int sig, char *buf, size_t len)
 		snprintf(buf, len, "SIG%d", sig);
 }
 
-/* Tetragon's CapabilitiesType enum: note DAC_OVERRIDE has no CAP_ prefix. */
-static const char *const cap_names[] = {
-	"CAP_CHOWN",
-	"DAC_OVERRIDE",
-	"CAP_DAC_READ_SEARCH",
-	"CAP_FOWNER",
-	"CAP_FSETID",
-	"CAP_KILL",
-	"CAP_SETGID",
-	"CAP_SETUID",
-	"CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE",
-	"CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",
-	"CAP_NET_RAW",
-	"CAP_IPC_LOCK",
-	"CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",
-	"CAP_SYS_RAWIO",
-	"CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",
-	"CAP_SYS_ADMIN",
-	"CAP_SYS_BOOT",
-	"CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",
-	"CAP_SYS_TIME",
-	"CAP_SYS_TTY_CONFIG",
-	"CAP_MKNOD",
-	"CAP_LEASE",
-	"CAP_AUDIT_WRITE",
-	"CAP_AUDIT_CONTROL",
-	"CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN",
-	"CAP_SYSLOG",
-	"CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",
-	"CAP_AUDIT_READ",
-	"CAP_PERFMON",
-	"CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
-
-const char *vigil_cap_name(unsigned int cap)
+/* Tetragon's CapabilitiesType enum spells the kernel's names (policy/
+ * values.c), except DAC_OVERRIDE, which has no CAP_ prefix there. */
+const char *vigil_cap_enum_name(unsigned int cap)
 {
-	return cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap] : NULL;
+	return cap == 1 ? "DAC_OVERRIDE" : vigil_cap_name(cap);
 }
 
 /*
@@ -166,4 +124,17 @@ const char *vigil_priv_change_name(enum vigil_priv_change c)
 		return "PRIVILEGES_RAISED_EXEC_FILE_SETGID";
 	}
 	return "PRIVILEGES_CHANGED_UNSET";
+}
+
+const char *vigil_action_name(uint32_t actions)
+{
+	if (actions & VIGIL_ACTION_SIGKILL)
+		return "KPROBE_ACTION_SIGKILL";
+	if (actions & VIGIL_ACTION_OVERRIDE)
+		return "KPROBE_ACTION_OVERRIDE";
+	if (actions & VIGIL_ACTION_SIGNAL)
+		return "KPROBE_ACTION_SIGNAL";
+	if (actions & VIGIL_ACTION_POST)
+		return "KPROBE_ACTION_POST";
+	return "KPROBE_ACTION_NOPOST";
 }

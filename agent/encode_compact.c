@@ -3,6 +3,9 @@
  * encode_compact.c - one human line per event:
  *   🚀 process <source> <binary> <arguments>
  *   💥 exit    <source> <binary> <arguments> <status or signal>
+ *   💀 killed  <source> <binary> <arguments> <function> <argument values>
+ *   🔒 denied  (Override), 🔍 kprobe / lsm / tracepoint (reported only);
+ *   in monitor mode "would-kill" and "would-deny"
  * <source> is the short container id for a container, the node name
  * otherwise.
  *
@@ -85,6 +88,38 @@ static void put_quoted(FILE *out, const char *s, bool space_ok)
 	fputc('"', out);
 }
 
+static void policy_tag(FILE *out, const struct vigil_out_policy *pol)
+{
+	static const char *const kinds[] = { "kprobe", "tracepoint", "lsm" };
+
+	if (pol->action & VIGIL_ACTION_SIGKILL)
+		fprintf(out, "💀 %-7s ", pol->monitor ? "would-kill" : "killed");
+	else if (pol->action & VIGIL_ACTION_OVERRIDE)
+		fprintf(out, "🔒 %-7s ", pol->monitor ? "would-deny" : "denied");
+	else
+		fprintf(out, "🔍 %-7s ", kinds[pol->kind <= VIGIL_OUT_LSM ? pol->kind : 0]);
+}
+
+/* " <function> <argument values>" */
+static void policy_tail(FILE *out, const struct vigil_out_policy *pol)
+{
+	size_t i;
+
+	fputc(' ', out);
+	put_quoted(out, pol->function_name, false);
+	for (i = 0; i < pol->nargs; i++) {
+		const struct vigil_out_arg *a = &pol->args[i];
+
+		fputc(' ', out);
+		if (a->str)
+			put_quoted(out, a->str, false);
+		else if (a->type_name && a->type_name[0] != 'u' && strcmp(a->type_name, "size_t"))
+			fprintf(out, "%lld", (long long)a->num);
+		else
+			fprintf(out, "%llu", (unsigned long long)a->num);
+	}
+}
+
 int vigil_write_compact(FILE *out, const struct vigil_encode_ctx *ctx,
 			const struct vigil_out_event *ev)
 {
@@ -93,8 +128,10 @@ int vigil_write_compact(FILE *out, const struct vigil_encode_ctx *ctx,
 
 	if (ev->kind == VIGIL_OUT_EXEC)
 		fprintf(out, "🚀 %-7s ", "process");
-	else
+	else if (ev->kind == VIGIL_OUT_EXIT)
 		fprintf(out, "💥 %-7s ", "exit");
+	else
+		policy_tag(out, ev->pol);
 	if (p->container_id[0]) {
 		snprintf(source, sizeof(source), "%.12s", p->container_id);
 		put_quoted(out, source, false);
@@ -107,6 +144,8 @@ int vigil_write_compact(FILE *out, const struct vigil_encode_ctx *ctx,
 		fputc(' ', out);
 		put_quoted(out, p->args, true);
 	}
+	if (ev->kind == VIGIL_OUT_POLICY)
+		policy_tail(out, ev->pol);
 	if (ev->kind == VIGIL_OUT_EXIT) {
 		char sig[32];
 

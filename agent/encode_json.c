@@ -57,7 +57,7 @@ static void add_caps(struct json_object *o, const char *key, uint64_t mask)
 		return;
 	arr = json_object_new_array();
 	for (i = 0; i < 64; i++) {
-		const char *name = (mask >> i) & 1 ? vigil_cap_name(i) : NULL;
+		const char *name = (mask >> i) & 1 ? vigil_cap_enum_name(i) : NULL;
 
 		if (name)
 			json_object_array_add(arr, json_object_new_string(name));
@@ -203,9 +203,95 @@ static struct json_object *process_node(const struct vigil_encode_ctx *ctx, stru
 	return node;
 }
 
+/* The KprobeArgument field an integer of this spelling goes in, as
+ * Tetragon picks it; 64-bit values are strings in protojson. */
+static void add_int_arg(struct json_object *o, const struct vigil_out_arg *a)
+{
+	const char *t = a->type_name ? a->type_name : "int";
+	char buf[32];
+
+	if (!strcmp(t, "size_t") || !strcmp(t, "uint64") || !strcmp(t, "u64") ||
+	    !strcmp(t, "ulong")) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)a->num);
+		add_str(o, "size_arg", buf);
+	} else if (!strcmp(t, "long") || !strcmp(t, "int64") || !strcmp(t, "sint64") ||
+		   !strcmp(t, "s64")) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)a->num);
+		add_str(o, "long_arg", buf);
+	} else if (t[0] == 'u') {
+		add_u32(o, "uint_arg", (uint32_t)a->num);
+	} else {
+		json_object_object_add(o, "int_arg", json_object_new_int((int32_t)a->num));
+	}
+}
+
+static struct json_object *args_json(const struct vigil_out_policy *pol)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; arr && i < pol->nargs; i++) {
+		const struct vigil_out_arg *a = &pol->args[i];
+		struct json_object *o = json_object_new_object(), *f;
+		const char *key = NULL;
+
+		switch (a->type) {
+		case VIGIL_AT_INT:
+			add_int_arg(o, a);
+			break;
+		case VIGIL_AT_LINUX_BINPRM:
+			key = "linux_binprm_arg";
+			break;
+		case VIGIL_AT_FILE:
+			key = "file_arg";
+			break;
+		case VIGIL_AT_PATH:
+			key = "path_arg";
+			break;
+		}
+		if (key) {
+			f = json_object_new_object();
+			add_str(f, "path", a->str);
+			json_object_object_add(o, key, f);
+		}
+		if (a->label && a->label[0])
+			add_str(o, "label", a->label);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static const char *policy_body(const struct vigil_out_policy *pol, struct json_object *body)
+{
+	struct json_object *tags;
+	size_t i;
+
+	add_str(body, "function_name", pol->function_name);
+	json_object_object_add(body, "args", args_json(pol));
+	add_str(body, "action", vigil_action_name(pol->action));
+	add_str(body, "policy_name", pol->policy_name);
+	if (pol->message && pol->message[0])
+		add_str(body, "message", pol->message);
+	if (pol->ntags) {
+		tags = json_object_new_array();
+		for (i = 0; i < pol->ntags; i++)
+			json_object_array_add(tags, json_object_new_string(pol->tags[i]));
+		json_object_object_add(body, "tags", tags);
+	}
+	switch (pol->kind) {
+	case VIGIL_OUT_LSM:
+		return "process_lsm";
+	case VIGIL_OUT_TRACEPOINT:
+		return "process_tracepoint";
+	default:
+		return "process_kprobe";
+	}
+}
+
 int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
 		     const struct vigil_out_event *ev)
 {
+	const char *name;
 	struct json_object *root, *body;
 	struct json_object *proc, *parent = NULL;
 	struct vigil_process *p = ev->proc;
@@ -233,8 +319,11 @@ int vigil_write_json(FILE *out, const struct vigil_encode_ctx *ctx,
 			add_u32(body, "status", (ev->exit_code >> 8) & 0xff);
 		add_time(body, "time", ctx, ev->ktime);
 	}
-	json_object_object_add(root, ev->kind == VIGIL_OUT_EXEC ? "process_exec" : "process_exit",
-			       body);
+	if (ev->kind == VIGIL_OUT_POLICY)
+		name = policy_body(ev->pol, body);
+	else
+		name = ev->kind == VIGIL_OUT_EXEC ? "process_exec" : "process_exit";
+	json_object_object_add(root, name, body);
 	add_str(root, "node_name", ctx->node_name);
 	add_time(root, "time", ctx, ev->ktime);
 

@@ -16,6 +16,7 @@ int vigil_msg_type(const void *data, size_t size)
 	case VIGIL_MSG_EXEC:
 	case VIGIL_MSG_CLONE:
 	case VIGIL_MSG_EXIT:
+	case VIGIL_MSG_POLICY:
 		return h->type;
 	default:
 		return -EINVAL;
@@ -181,5 +182,44 @@ int vigil_decode_exit(const void *data, size_t size, const struct vigil_exit_eve
 	if (vigil_msg_type(data, size) != VIGIL_MSG_EXIT || size < sizeof(**out))
 		return -EINVAL;
 	*out = data;
+	return 0;
+}
+
+int vigil_decode_policy(const void *data, size_t size, struct vigil_policy_event_info *out)
+{
+	const struct vigil_policy_event *ev = data;
+	size_t off = 0, i;
+
+	if (vigil_msg_type(data, size) != VIGIL_MSG_POLICY || size < sizeof(*ev))
+		return -EINVAL;
+	if (ev->nargs > VIGIL_HOOK_ARGS || sizeof(*ev) + (size_t)ev->data_len > size)
+		return -EINVAL;
+	out->raw = ev;
+	out->nargs = ev->nargs;
+	for (i = 0; i < ev->nargs; i++) {
+		struct vigil_policy_arg_info *a = &out->args[i];
+		struct vigil_arg_rec rec;
+		const char *str;
+
+		if (off + sizeof(rec) > ev->data_len)
+			return -EINVAL;
+		memcpy(&rec, ev->data + off, sizeof(rec));
+		off += sizeof(rec);
+		if (rec.slot >= VIGIL_HOOK_ARGS || rec.type >= VIGIL_AT_COUNT ||
+		    off + rec.len > ev->data_len)
+			return -EINVAL;
+		a->slot = rec.slot;
+		a->type = rec.type;
+		a->truncated = rec.flags != 0;
+		a->num = rec.num;
+		a->str[0] = 0;
+		if (rec.len) {
+			str = ev->data + off;
+			if (str[rec.len - 1] != 0)
+				return -EINVAL;
+			vigil_utf8_sanitize(str, strlen(str), a->str, sizeof(a->str));
+		}
+		off += rec.len;
+	}
 	return 0;
 }

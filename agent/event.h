@@ -24,6 +24,21 @@ struct vigil_exec_info {
 	char cgroup_parent[VIGIL_CGRP_NAME_MAX];
 };
 
+/* A policy event's arguments, strings sanitised to UTF-8. */
+struct vigil_policy_arg_info {
+	__u8 slot;
+	__u8 type; /* enum vigil_abi_arg */
+	bool truncated;
+	__u64 num;
+	char str[VIGIL_PATH_BUF * 3]; /* worst case: every byte becomes U+FFFD */
+};
+
+struct vigil_policy_event_info {
+	const struct vigil_policy_event *raw; /* fixed fields, valid while the message is */
+	size_t nargs;
+	struct vigil_policy_arg_info args[VIGIL_HOOK_ARGS];
+};
+
 /* Type of a message, after checking its header; negative errno if malformed. */
 int vigil_msg_type(const void *data, size_t size);
 
@@ -32,6 +47,9 @@ int vigil_msg_type(const void *data, size_t size);
 int vigil_decode_exec(const void *data, size_t size, struct vigil_exec_info *out);
 int vigil_decode_clone(const void *data, size_t size, const struct vigil_clone_event **out);
 int vigil_decode_exit(const void *data, size_t size, const struct vigil_exit_event **out);
+/* Decode a policy event: every argument record must lie inside the message
+ * and every string be NUL-terminated within its record.  0 or -EINVAL. */
+int vigil_decode_policy(const void *data, size_t size, struct vigil_policy_event_info *out);
 
 /*
  * Join NUL-terminated components stored leaf first into "/a/b/c".  An empty

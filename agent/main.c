@@ -22,6 +22,7 @@
 #include "mounts.h"
 #include "options.h"
 #include "pipeline.h"
+#include "policies.h"
 #include "probe.h"
 #include "procfs.h"
 #include "sensor.h"
@@ -138,6 +139,53 @@ static void seed(struct vigil_pipeline *p, struct vigil_sensor *sensor, const ch
 	vigil_cache_free(saved);
 }
 
+/* Policies from --tracing-policy (each must load) and the policy
+ * directory (a failure there is reported and skipped). */
+static int load_policies(const struct vigil_options *o, const struct vigil_features *feats,
+			 struct vigil_sensor *sensor, struct vigil_pipeline *p,
+			 struct vigil_policies **out)
+{
+	struct vigil_kernel_features kf;
+	struct vigil_shared_maps maps;
+	struct vigil_policy_info info;
+	size_t errsz = 65536, n;
+	char *errs = malloc(errsz);
+	unsigned i;
+	int err = 0;
+
+	if (!errs)
+		return -ENOMEM;
+	vigil_policy_features(feats, p->enc.host_ns, &kf);
+	vigil_sensor_maps(sensor, &maps);
+	err = vigil_policies_new(&kf, &maps, out);
+	if (err) {
+		vigil_err("policies: %s", strerror(-err));
+		goto cleanup;
+	}
+	p->policies = *out;
+	for (i = 0; i < o->npolicy_files; i++) {
+		err = vigil_policies_add_file(*out, o->policy_files[i], -1, errs, errsz);
+		if (err) {
+			vigil_err("%s", errs);
+			vigil_err("tracing policy %s not loaded; stopping", o->policy_files[i]);
+			goto cleanup;
+		}
+	}
+	vigil_policies_add_dir(*out, o->policy_dir, !o->policy_dir_given);
+	n = vigil_policies_count(*out);
+	for (i = 0; i < n; i++)
+		if (!vigil_policies_info(*out, i, &info))
+			vigil_err("tracing policy %s loaded (%s mode, %zu hook%s, %zu KiB of "
+				  "kernel memory)",
+				  info.name,
+				  info.mode == VIGIL_MODE_MONITOR ? "monitor" : "enforce",
+				  info.nhooks, info.nhooks == 1 ? "" : "s",
+				  (info.kernel_bytes + 1023) / 1024);
+cleanup:
+	free(errs);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct vigil_options o;
@@ -147,8 +195,9 @@ int main(int argc, char **argv)
 	struct vigil_pipeline p = { 0 };
 	struct vigil_stats st = { 0 };
 	struct files files = { -1, -1 };
+	struct vigil_policies *policies = NULL;
 	uint64_t kstats[VIGIL_STAT_COUNT] = { 0 }, last_check = 0, last_gc, attached;
-	char degraded[256];
+	char degraded[512];
 	struct sigaction sa = { 0 };
 	struct utsname u;
 	int err;
@@ -211,6 +260,9 @@ int main(int argc, char **argv)
 		  vigil_sensor_adopted(sensor) ? "; process table adopted from the last run" : "");
 	if (o.seed)
 		seed(&p, sensor, o.state_dir, attached);
+	err = load_policies(&o, &feats, sensor, &p, &policies);
+	if (err)
+		goto cleanup;
 	if (files.ready_fd >= 0) {
 		err = write_ready(files.ready_fd, o.ready_path);
 		if (err)
@@ -266,9 +318,13 @@ int main(int argc, char **argv)
 cleanup:
 	if (sensor && !vigil_sensor_stats(sensor, kstats))
 		vigil_report_losses(kstats, &st);
-	if (files.stats_fd >= 0 && sensor && vigil_stats_write(files.stats_fd, &p, &st, kstats)) {
-		vigil_err("stats file %s: %s", o.stats_path, strerror(errno));
-		err = -EIO;
+	if (files.stats_fd >= 0 && sensor) {
+		int serr = vigil_stats_write(files.stats_fd, &p, &st, kstats);
+
+		if (serr) {
+			vigil_err("stats file %s: %s", o.stats_path, strerror(-serr));
+			err = serr;
+		}
 	}
 	vigil_output_close(p.export);
 	vigil_output_close(p.out);
@@ -278,6 +334,7 @@ cleanup:
 		close(files.ready_fd);
 		unlink(o.ready_path);
 	}
+	vigil_policies_free(policies);
 	vigil_sensor_close(sensor);
 	vigil_cache_free(p.cache);
 	return err ? 1 : 0;

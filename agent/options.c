@@ -26,6 +26,8 @@ static const struct option long_opts[] = {
 	{ "process-cache-gc-interval", required_argument, NULL, 'g' },
 	{ "bpf-dir", required_argument, NULL, 'B' },
 	{ "state-dir", required_argument, NULL, 'D' },
+	{ "tracing-policy", required_argument, NULL, 't' },
+	{ "tracing-policy-dir", required_argument, NULL, 'T' },
 	{ "probe", no_argument, NULL, 'p' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -39,7 +41,8 @@ void vigil_options_usage(FILE *f)
 		"usage: vigild [OPTION]...\n"
 		"       vigild --probe [--json]\n"
 		"\n"
-		"Streams process events (exec, exit) as Tetragon export JSON.\n"
+		"Streams process events (exec, exit) and the events of tracing policies as\n"
+		"Tetragon export JSON, and enforces the policies in the kernel.\n"
 		"\n"
 		"Output:\n"
 		"  --output json|compact|none    what stdout gets (default: json; none when\n"
@@ -61,6 +64,14 @@ void vigil_options_usage(FILE *f)
 		"                                (default " VIGIL_DEFAULT_BPF_DIR ")\n"
 		"  --state-dir DIR               where process records are saved at exit for the\n"
 		"                                next start (default " VIGIL_DEFAULT_STATE_DIR ")\n"
+		"\n"
+		"Policies:\n"
+		"  --tracing-policy FILE         load this TracingPolicy at start; vigild stops\n"
+		"                                if it cannot load whole (repeatable, up to 64)\n"
+		"  --tracing-policy-dir DIR      load every *.yaml and *.yml of DIR at start; a\n"
+		"                                policy that fails is reported and skipped\n"
+		"                                (default " VIGIL_DEFAULT_POLICY_DIR
+		", if present)\n"
 		"\n"
 		"Tuning:\n"
 		"  --rb-size BYTES               kernel ring buffer, a power of two from %u to 1 "
@@ -222,6 +233,20 @@ static int parse_one(int c, const char *arg, struct vigil_options *o)
 	case 'D':
 		o->state_dir = arg;
 		return 0;
+	case 't':
+		if (o->npolicy_files == VIGIL_POLICY_FILES_MAX) {
+			fprintf(stderr,
+				"vigild: --tracing-policy: at most %d files; use "
+				"--tracing-policy-dir\n",
+				VIGIL_POLICY_FILES_MAX);
+			return -EINVAL;
+		}
+		o->policy_files[o->npolicy_files++] = arg;
+		return 0;
+	case 'T':
+		o->policy_dir = arg;
+		o->policy_dir_given = true;
+		return 0;
 	case 'p':
 		o->probe_only = true;
 		return 0;
@@ -245,6 +270,7 @@ int vigil_options_parse(int argc, char **argv, struct vigil_options *o)
 	o->seed = true;
 	o->bpf_dir = VIGIL_DEFAULT_BPF_DIR;
 	o->state_dir = VIGIL_DEFAULT_STATE_DIR;
+	o->policy_dir = VIGIL_DEFAULT_POLICY_DIR;
 	o->gc_interval_ms = VIGIL_DEFAULT_GC_INTERVAL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {

@@ -21,11 +21,17 @@ enum vigil_stdout_mode {
 #define VIGIL_DEFAULT_BPF_DIR	  "/sys/fs/bpf/vigil"
 #define VIGIL_DEFAULT_STATE_DIR	  "/run/vigil"
 #define VIGIL_DEFAULT_GC_INTERVAL 30000 /* ms */
+#define VIGIL_DEFAULT_POLICY_DIR  "/etc/vigil/tracing-policy.d"
+#define VIGIL_POLICY_FILES_MAX	  64
 
 struct vigil_options {
 	enum vigil_stdout_mode mode; /* resolved: never DEFAULT after parsing */
 	const char *export_path, *ready_path, *stats_path;
 	const char *bpf_dir, *state_dir;
+	const char *policy_files[VIGIL_POLICY_FILES_MAX]; /* --tracing-policy */
+	unsigned npolicy_files;
+	const char *policy_dir; /* --tracing-policy-dir */
+	bool policy_dir_given;
 	char node[VIGIL_NODE_NAME_MAX + 1]; /* "" until resolved by the caller */
 	uint32_t rb_size;		    /* 0: the default */
 	uint32_t gc_interval_ms;

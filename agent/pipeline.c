@@ -149,10 +149,85 @@ static int handle_exit(struct vigil_pipeline *p, const void *data, size_t size)
 	return err;
 }
 
+/* The process a policy event names: its live record, or a new record for
+ * a process the cache has not seen (it then carries only its pid). */
+static struct vigil_process *policy_process(struct vigil_pipeline *p,
+					    const struct vigil_policy_event *ev)
+{
+	struct vigil_process *proc = vigil_cache_find(p->cache, ev->proc.pid);
+	struct vigil_proc_key none = { 0 };
+
+	if (proc) {
+		vigil_process_get(proc);
+		return proc;
+	}
+	return vigil_cache_clone(p->cache, ev->proc.pid, ev->tid, ev->proc.ktime, &none);
+}
+
+static int handle_policy(struct vigil_pipeline *p, const void *data, size_t size)
+{
+	const struct vigil_hook_meta *meta;
+	struct vigil_policy_event_info *info;
+	struct vigil_out_policy pol = { 0 };
+	struct vigil_out_event out = { 0 };
+	struct vigil_process *proc;
+	size_t i;
+	int err;
+
+	info = malloc(sizeof(*info));
+	if (!info)
+		return -ENOMEM;
+	err = vigil_decode_policy(data, size, info);
+	if (err)
+		goto cleanup;
+	meta = vigil_policies_hook(p->policies, info->raw->hook);
+	if (!meta) {
+		p->stale++;
+		err = -ENOENT;
+		goto cleanup;
+	}
+	pol.kind = meta->kind == VIGIL_HOOK_LSM		 ? VIGIL_OUT_LSM
+		   : meta->kind == VIGIL_HOOK_TRACEPOINT ? VIGIL_OUT_TRACEPOINT
+							 : VIGIL_OUT_KPROBE;
+	pol.policy_name = meta->policy_name;
+	pol.function_name = meta->function_name;
+	pol.message = meta->message;
+	pol.tags = meta->tags;
+	pol.ntags = meta->ntags;
+	pol.action = info->raw->action;
+	pol.monitor = info->raw->flags & VIGIL_PEV_F_MONITOR;
+	for (i = 0; i < info->nargs && i < meta->nargs; i++) {
+		const struct vigil_policy_arg_info *a = &info->args[i];
+		const struct vigil_arg *ma = &meta->args[a->slot < meta->nargs ? a->slot : 0];
+
+		pol.args[i].type = a->type;
+		pol.args[i].type_name = ma->type_name;
+		pol.args[i].label = ma->label;
+		pol.args[i].num = a->num;
+		pol.args[i].str = a->type == VIGIL_AT_INT ? NULL : a->str;
+	}
+	pol.nargs = i;
+	proc = policy_process(p, info->raw);
+	if (!proc) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	out.kind = VIGIL_OUT_POLICY;
+	out.proc = proc;
+	out.ktime = info->raw->hdr.ktime;
+	out.pol = &pol;
+	err = emit(p, &out);
+	vigil_process_put(p->cache, proc);
+cleanup:
+	free(info);
+	return err;
+}
+
 static const msg_handler handlers[VIGIL_MSG_TYPE_COUNT] = {
 	[VIGIL_MSG_EXEC] = handle_exec,
 	[VIGIL_MSG_CLONE] = handle_clone,
 	[VIGIL_MSG_EXIT] = handle_exit,
+	[VIGIL_MSG_POLICY] = handle_policy,
 };
 
 int vigil_pipeline_msg(void *arg, const void *data, size_t size)
@@ -174,6 +249,8 @@ int vigil_pipeline_msg(void *arg, const void *data, size_t size)
 		p->oom++;
 		return 0;
 	}
+	if (err == -ENOENT) /* counted by the handler */
+		return 0;
 	if (err)
 		return err; /* -EPIPE: nowhere left to write */
 	p->handled[type]++;

@@ -15,6 +15,7 @@
 #include "options.h"
 #include "output.h"
 #include "process.h"
+#include "policies.h"
 
 struct vigil_pipeline {
 	struct vigil_cache *cache;
@@ -26,6 +27,8 @@ struct vigil_pipeline {
 	uint64_t bad;				/* malformed messages */
 	uint64_t oom;				/* events lost to memory exhaustion */
 	bool out_closed;			/* stdout's reader went away: out unused */
+	const struct vigil_policies *policies;	/* hooks of policy events, or NULL */
+	uint64_t stale;				/* policy events of a deleted policy */
 };
 
 /*

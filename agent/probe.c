@@ -210,17 +210,22 @@ void vigil_degraded_summary(const struct vigil_features *f, char *buf, size_t le
 	bool lsm = f->f[VIGIL_FEAT_BPF_LSM].available;
 	bool kprobe = f->f[VIGIL_FEAT_KPROBE].available;
 
-	/* Only what is true today: vigild observes, it enforces nothing yet. */
+	/* Only what is true: what policies can still do without them. */
 	if (lsm && kprobe)
 		buf[0] = '\0';
 	else
 		snprintf(buf, len,
 			 "degraded mode: %s unavailable on kernel %s; process events come from "
-			 "tracepoints",
+			 "tracepoints; %s",
 			 !lsm && !kprobe ? "BPF-LSM and kprobes"
 			 : !lsm		 ? "BPF-LSM"
 					 : "kprobes",
-			 f->kernel);
+			 f->kernel,
+			 !lsm && !kprobe ? "policies can kill an exec (on the exec tracepoint) but "
+					   "not deny, and kprobe hooks cannot run"
+			 : !lsm		 ? "policies cannot deny (Override needs BPF-LSM)"
+					 : "kprobe hooks run as the matching BPF-LSM hooks where "
+					   "one exists");
 }
 
 int vigil_probe_print(FILE *out, const struct vigil_features *f, bool json)

@@ -216,6 +216,23 @@ int vigil_sensor_lookup(void *sensor, uint32_t pid, struct vigil_proc_entry *e)
 	return bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.proc_table), &key, e) ? -errno : 0;
 }
 
+/* proc_bins for a process older than the sensor, so that matchBinaries
+ * sees it before its next exec.  A binary the kernel recorded is kept. */
+static void seed_binary(struct vigil_sensor *s, __u32 pid, const char *binary)
+{
+	struct vigil_proc_bin b;
+	size_t len = strlen(binary);
+
+	memset(&b, 0, sizeof(b));
+	if (len > VIGIL_STR_MAX - 1) { /* the leaf side, as the kernel keeps it */
+		binary += len - (VIGIL_STR_MAX - 1);
+		len = VIGIL_STR_MAX - 1;
+	}
+	memcpy(b.cur, binary, len);
+	b.cur_len = (__u32)len;
+	bpf_map_update_elem(bpf_map__fd(s->skel->maps.proc_bins), &pid, &b, BPF_NOEXIST);
+}
+
 void vigil_sensor_seed(void *sensor, const struct vigil_process *p, uint64_t start_boottime,
 		       bool replace)
 {
@@ -230,6 +247,7 @@ void vigil_sensor_seed(void *sensor, const struct vigil_process *p, uint64_t sta
 	 * stale entry left from before this agent (replace) must go. */
 	bpf_map_update_elem(bpf_map__fd(s->skel->maps.proc_table), &pid, &e,
 			    replace ? BPF_ANY : BPF_NOEXIST);
+	seed_binary(s, pid, p->binary);
 }
 
 int vigil_sensor_prune(struct vigil_sensor *s, uint64_t before_boottime,
@@ -250,6 +268,17 @@ int vigil_sensor_prune(struct vigil_sensor *s, uint64_t before_boottime,
 			n++;
 	}
 	return n;
+}
+
+void vigil_sensor_maps(const struct vigil_sensor *s, struct vigil_shared_maps *m)
+{
+	m->events = bpf_map__fd(s->skel->maps.events);
+	m->proc_table = bpf_map__fd(s->skel->maps.proc_table);
+	m->proc_bins = bpf_map__fd(s->skel->maps.proc_bins);
+	m->stats = bpf_map__fd(s->skel->maps.stats);
+	m->str_sets = bpf_map__fd(s->skel->maps.str_sets);
+	m->num_sets = bpf_map__fd(s->skel->maps.num_sets);
+	m->policy_state = bpf_map__fd(s->skel->maps.policy_state);
 }
 
 int vigil_sensor_stats(struct vigil_sensor *s, uint64_t out[VIGIL_STAT_COUNT])

@@ -43,6 +43,19 @@ void vigil_sensor_seed(void *sensor, const struct vigil_process *p, uint64_t sta
  * by an earlier agent) that alive() says are gone.  Returns how many. */
 int vigil_sensor_prune(struct vigil_sensor *s, uint64_t before_boottime,
 		       bool (*alive)(void *arg, uint32_t pid), void *arg);
+/* The maps the sensor creates that policy programs share, by fd. */
+struct vigil_shared_maps {
+	int events;
+	int proc_table;
+	int proc_bins;
+	int stats;
+	int str_sets;
+	int num_sets;
+	int policy_state;
+};
+
+void vigil_sensor_maps(const struct vigil_sensor *s, struct vigil_shared_maps *m);
+
 /* Sum the per-CPU counters (enum vigil_stat). */
 int vigil_sensor_stats(struct vigil_sensor *s, uint64_t out[VIGIL_STAT_COUNT]);
 void vigil_sensor_close(struct vigil_sensor *s);

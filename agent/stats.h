@@ -19,7 +19,7 @@ struct vigil_stats {
 void vigil_report_losses(const uint64_t kstats[VIGIL_STAT_COUNT], struct vigil_stats *st);
 
 /* Write the counters as one JSON object to fd (from its start, replacing
- * what was there).  0, or -1 with errno set. */
+ * what was there).  0, or a negative errno. */
 int vigil_stats_write(int fd, const struct vigil_pipeline *p, const struct vigil_stats *st,
 		      const uint64_t kstats[VIGIL_STAT_COUNT]);
 

@@ -14,55 +14,28 @@
  *                else the walked path of bprm->file (fd, /proc, execveat)
  *       emit exec { creds, namespaces, executed file's inode, binary, cwd,
  *                   argv, cgroup names }
+ *       proc_bins[tgid] = { binary (joined, for matchBinaries), the previous one }
  *   exit(task):   last thread only: emit exit { table[tgid] identity, code };
- *                 delete table[tgid]
+ *                 delete table[tgid], proc_bins[tgid]
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "vigil_abi.h"
+#include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define DATA_MASK (VIGIL_DATA_MAX - 1)
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 * 1024 * 1024); /* --rb-size */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, VIGIL_PROC_TABLE_SIZE);
-	__type(key, __u32);
-	__type(value, struct vigil_proc_entry);
-} proc_table SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VIGIL_STAT_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
-
-/* Wake the reader only once this much is pending; below it the reader
- * drains on its own poll timeout.  Set by user space before load. */
-const volatile __u64 wakeup_bytes = 65536;
-/* The ABI this object was built with; the agent refuses a mismatch. */
-const volatile __u32 abi_version = VIGIL_ABI_VERSION;
-
-static __always_inline __u64 rb_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
-}
 
 /* Scratch space for building an exec message: header plus data with slack
  * so that a masked offset plus one bounded read always stays inside. */
 struct exec_scratch {
 	char raw[sizeof(struct vigil_exec_event) + VIGIL_DATA_MAX + VIGIL_NAME_MAX +
 		 VIGIL_ARGS_MAX];
+	struct rtl_bufs rtl; /* the binary's path for proc_bins when walked */
+	struct vigil_proc_bin bin;
 };
 
 struct {
@@ -77,19 +50,6 @@ struct kernfs_node___old {
 	struct kernfs_node *parent;
 } __attribute__((preserve_access_index));
 
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		*v += 1;
-}
-
-static __always_inline struct mount *real_mount(struct vfsmount *mnt)
-{
-	return (struct mount *)((char *)mnt - bpf_core_field_offset(struct mount, mnt));
-}
-
 struct walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
@@ -99,6 +59,61 @@ struct walk {
 	__u32 off;
 	__u32 done;
 };
+
+static __always_inline struct rtl_bufs *rtl_bufs(void)
+{
+	__u32 zero = 0;
+	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	return s ? &s->rtl : NULL;
+}
+
+/*
+ * proc_bins[tgid] = { the binary as the exec event shows it, the one
+ * before }.  name is bprm->filename when it is plain (n bytes with the
+ * NUL), else NULL and the executed file's path is walked.
+ */
+static __always_inline void record_binary(struct exec_scratch *s, struct task_struct *task,
+					  struct linux_binprm *bprm, __u32 tgid, const char *name,
+					  long n)
+{
+	struct vigil_proc_bin *old = bpf_map_lookup_elem(&proc_bins, &tgid);
+	struct vigil_proc_bin *b = &s->bin;
+	__u32 len, pos, trunc;
+
+	b->prev_len = 0;
+	b->prev[0] = 0;
+	if (old) {
+		b->prev_len = old->cur_len & (VIGIL_STR_MAX - 1);
+		bpf_probe_read_kernel(b->prev, sizeof(b->prev), old->cur);
+	}
+	if (name) {
+		len = n > 0 ? n - 1 : 0;
+		if (len > VIGIL_STR_MAX - 1)
+			len = VIGIL_STR_MAX - 1;
+		barrier_var(len);
+		bpf_probe_read_kernel(b->cur, len & (VIGIL_STR_MAX - 1), name);
+	} else {
+		struct file *file = BPF_CORE_READ(bprm, file);
+
+		pos = rtl_path(task, BPF_CORE_READ(file, f_path.dentry),
+			       BPF_CORE_READ(file, f_path.mnt), &trunc);
+		len = VIGIL_PATH_BUF - 1 - pos;
+		/* Keep the leaf side of a path longer than a set string. */
+		if (len > VIGIL_STR_MAX - 1) {
+			pos += len - (VIGIL_STR_MAX - 1);
+			len = VIGIL_STR_MAX - 1;
+		}
+		barrier_var(len);
+		bpf_probe_read_kernel(b->cur, len & (VIGIL_STR_MAX - 1),
+				      &s->rtl.path[pos & (VIGIL_PATH_BUF - 1)]);
+	}
+	barrier_var(len);
+	len &= VIGIL_STR_MAX - 1;
+	b->cur[len] = 0;
+	b->cur_len = len;
+	bpf_map_update_elem(&proc_bins, &tgid, b, BPF_ANY);
+}
 
 static __always_inline char *scratch_data(void)
 {
@@ -116,23 +131,17 @@ static long walk_step(__u64 index, void *ctx)
 	/* Locals: CO-RE reads must not see struct walk, which the kernel lacks. */
 	struct dentry *dentry = w->dentry, *parent;
 	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct mount *mnt = w->mnt;
 	const unsigned char *name;
 	char *data;
 	long n;
 
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
-	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
-		struct mount *pmnt = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (pmnt == mnt)
-			goto done; /* the global root */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = pmnt;
-		w->vfsmnt = (struct vfsmount *)((char *)pmnt +
-						bpf_core_field_offset(struct mount, mnt));
+	switch (cross_mount(&w->dentry, &w->vfsmnt, &w->mnt)) {
+	case 1:
 		return 0;
+	case -1:
+		goto done; /* the global root */
 	}
 	data = scratch_data();
 	if (!data || w->off > VIGIL_DATA_MAX - VIGIL_NAME_MAX)
@@ -167,48 +176,6 @@ static __always_inline __u32 walk_path(struct walk *w, __u32 off, bool *trunc)
 	bpf_loop(VIGIL_PATH_DEPTH, walk_step, w, 0);
 	*trunc = !w->done;
 	return w->off - off;
-}
-
-static __always_inline __u32 ns_inum(void *ns_common_ptr)
-{
-	struct ns_common *ns = ns_common_ptr;
-
-	return ns ? BPF_CORE_READ(ns, inum) : 0;
-}
-
-static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
-{
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	struct pid_namespace *pidns = NULL;
-	unsigned int level;
-
-	if (nsp) {
-		ns[VIGIL_NS_UTS] = ns_inum(&BPF_CORE_READ(nsp, uts_ns)->ns);
-		ns[VIGIL_NS_IPC] = ns_inum(&BPF_CORE_READ(nsp, ipc_ns)->ns);
-		ns[VIGIL_NS_MNT] = ns_inum(&BPF_CORE_READ(nsp, mnt_ns)->ns);
-		ns[VIGIL_NS_PID_FOR_CHILDREN] =
-			ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
-		ns[VIGIL_NS_NET] = ns_inum(&BPF_CORE_READ(nsp, net_ns)->ns);
-		if (bpf_core_field_exists(nsp->time_ns)) {
-			ns[VIGIL_NS_TIME] = ns_inum(&BPF_CORE_READ(nsp, time_ns)->ns);
-			ns[VIGIL_NS_TIME_FOR_CHILDREN] =
-				ns_inum(&BPF_CORE_READ(nsp, time_ns_for_children)->ns);
-		}
-		ns[VIGIL_NS_CGROUP] = ns_inum(&BPF_CORE_READ(nsp, cgroup_ns)->ns);
-	}
-	/* The active pid namespace: pid->numbers[pid->level].ns */
-	if (pid) {
-		level = BPF_CORE_READ(pid, level);
-		bpf_probe_read_kernel(&pidns, sizeof(pidns),
-				      (char *)pid + bpf_core_field_offset(struct pid, numbers) +
-					      (__u64)(level & 31) *
-						      bpf_core_type_size(struct upid) +
-					      bpf_core_field_offset(struct upid, ns));
-		if (pidns)
-			ns[VIGIL_NS_PID] = BPF_CORE_READ(pidns, ns.inum);
-	}
-	ns[VIGIL_NS_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
 }
 
 static __always_inline void read_creds(struct task_struct *task, struct vigil_creds *c)
@@ -377,8 +344,10 @@ static __always_inline int handle_exec(struct task_struct *task, struct linux_bi
 	if (plain_filename(data, n)) {
 		if (n == VIGIL_FILENAME_MAX)
 			ev->flags |= VIGIL_EXEC_F_TRUNC_FILENAME;
+		record_binary(s, task, bprm, tgid, data, n);
 		off = n;
 	} else {
+		record_binary(s, task, bprm, tgid, NULL, 0);
 		struct file *file = BPF_CORE_READ(bprm, file);
 
 		w.dentry = BPF_CORE_READ(file, f_path.dentry);
@@ -476,6 +445,7 @@ static __always_inline int handle_exit(struct task_struct *task)
 	if (!ev) {
 		stat_inc(VIGIL_STAT_LOST_EXIT);
 		bpf_map_delete_elem(&proc_table, &tgid);
+		bpf_map_delete_elem(&proc_bins, &tgid);
 		return 0;
 	}
 	ev->hdr.type = VIGIL_MSG_EXIT;
@@ -496,6 +466,7 @@ static __always_inline int handle_exit(struct task_struct *task)
 	ev->exit_code = BPF_CORE_READ(task, exit_code);
 	bpf_ringbuf_submit(ev, rb_flags());
 	bpf_map_delete_elem(&proc_table, &tgid);
+	bpf_map_delete_elem(&proc_bins, &tgid);
 	stat_inc(VIGIL_STAT_EXIT);
 	return 0;
 }

@@ -12,7 +12,7 @@
 /* Bumped whenever a struct below changes layout.  The BPF objects carry it
  * as rodata (checked when the agent opens them) and pinned maps carry it in
  * their name, so a new agent never adopts an old layout. */
-#define VIGIL_ABI_VERSION 2
+#define VIGIL_ABI_VERSION 3
 
 #define VIGIL_COMM_LEN	    16
 #define VIGIL_NAME_MAX	    256	 /* one path component, with its NUL */
@@ -30,6 +30,7 @@ enum vigil_msg_type {
 	VIGIL_MSG_EXEC = 1,
 	VIGIL_MSG_CLONE = 2,
 	VIGIL_MSG_EXIT = 3,
+	VIGIL_MSG_POLICY = 4, /* a policy hook fired: process_kprobe/lsm/tracepoint */
 	VIGIL_MSG_TYPE_COUNT, /* one more than the largest type */
 };
 
@@ -67,6 +68,8 @@ enum vigil_stat {
 	VIGIL_STAT_LOST_CLONE,
 	VIGIL_STAT_LOST_EXIT,
 	VIGIL_STAT_TABLE_FULL, /* process table insert failed */
+	VIGIL_STAT_POLICY,     /* policy events emitted */
+	VIGIL_STAT_LOST_POLICY,
 	VIGIL_STAT_COUNT,
 };
 
@@ -173,6 +176,197 @@ struct vigil_exit_event {
 	__u32 exit_code; /* task->exit_code: status << 8 | signal */
 };
 
+/* ------------------------------------------------------------------------
+ * Policy engine.
+ *
+ * A compiled hook is one program instance whose configuration, struct
+ * vigil_hook_cfg, is its read-only data (set by the agent between open and
+ * load).  Its selectors name value sets; the values live in two shared
+ * LPM tries keyed by (set id, value): strings (equality, prefix and, stored
+ * reversed, postfix) and fixed-width numbers (integers, ports, addresses
+ * with CIDR prefixes).  A lookup costs the same for one value as for
+ * 10,000, and a trie holds only what is inserted: no per-CPU or
+ * preallocated memory per policy.
+ * ---------------------------------------------------------------------- */
+#define VIGIL_HOOK_ARGS	     8	 /* args per hook */
+#define VIGIL_SELECTORS	     5	 /* selectors per hook, ORed */
+#define VIGIL_SEL_ARGS	     8	 /* matchArgs filters per selector, ANDed */
+#define VIGIL_STR_MAX	     256 /* a process's binary, with its NUL */
+#define VIGIL_KEY_STR	     252 /* a set string, with its NUL: LPM data is at most 256 bytes */
+#define VIGIL_PATH_BUF	     512 /* a path argument, with its NUL (power of two) */
+#define VIGIL_POLICIES_MAX   4096
+#define VIGIL_SET_ENTRIES    (1U << 20) /* values in each trie, all policies */
+#define VIGIL_BIN_TABLE_SIZE VIGIL_PROC_TABLE_SIZE
+
+/* How an argument is read (struct vigil_hook_arg.type). */
+enum vigil_abi_arg {
+	VIGIL_AT_NONE = 0,
+	VIGIL_AT_INT,	       /* an integer register, sign/width in flags */
+	VIGIL_AT_LINUX_BINPRM, /* struct linux_binprm *: file path and filename */
+	VIGIL_AT_FILE,	       /* struct file *: its path */
+	VIGIL_AT_PATH,	       /* const struct path *: the path */
+	VIGIL_AT_COUNT,
+};
+
+#define VIGIL_ARG_F_SIGNED (1U << 0)
+
+/* A filter's test on one argument (struct vigil_sel_arg.kind). */
+enum vigil_match_kind {
+	VIGIL_MK_NONE = 0,
+	VIGIL_MK_STR_EQ,      /* string is in set */
+	VIGIL_MK_STR_PREFIX,  /* string starts with a value of set */
+	VIGIL_MK_STR_POSTFIX, /* string ends with a value of set */
+	VIGIL_MK_INT_EQ,      /* integer is in set */
+	VIGIL_MK_INT_GT,      /* integer > value (signed when the arg is) */
+	VIGIL_MK_INT_LT,      /* integer < value */
+	VIGIL_MK_INT_MASK,    /* integer & value != 0 */
+	VIGIL_MK_COUNT,
+};
+
+/* Actions (bits of struct vigil_sel_cfg.actions and of an event's action). */
+#define VIGIL_ACTION_POST     (1U << 0)
+#define VIGIL_ACTION_SIGKILL  (1U << 1)
+#define VIGIL_ACTION_SIGNAL   (1U << 2)
+#define VIGIL_ACTION_OVERRIDE (1U << 3)
+
+/* Selector filters present (struct vigil_sel_cfg.flags). */
+#define VIGIL_SEL_F_BIN	     (1U << 0) /* matchBinaries */
+#define VIGIL_SEL_F_BIN_NOT  (1U << 1)
+#define VIGIL_SEL_F_PBIN     (1U << 2) /* matchParentBinaries */
+#define VIGIL_SEL_F_PBIN_NOT (1U << 3)
+#define VIGIL_SEL_F_PID	     (1U << 4) /* matchPIDs */
+#define VIGIL_SEL_F_PID_NOT  (1U << 5)
+
+struct vigil_hook_arg {
+	__u8 type;  /* enum vigil_abi_arg */
+	__u8 index; /* the function's argument number */
+	__u8 flags; /* VIGIL_ARG_F_* */
+	__u8 width; /* integer bytes */
+};
+
+struct vigil_sel_arg {
+	__u8 slot;   /* which struct vigil_hook_arg */
+	__u8 kind;   /* enum vigil_match_kind */
+	__u8 negate; /* NotEqual, NotPrefix...: true when no value matches */
+	__u8 pad;
+	__u32 set;   /* value set (STR_* and INT_EQ) */
+	__u64 value; /* GT/LT bound, Mask bits */
+};
+
+/* matchBinaries/matchParentBinaries: one kind each, over the process's
+ * (or its parent's) binary as the event shows it. */
+struct vigil_sel_bin {
+	__u8 kind; /* VIGIL_MK_STR_EQ, _PREFIX or _POSTFIX; 0 = no filter */
+	__u8 negate;
+	__u16 pad;
+	__u32 set;
+};
+
+/* matchNamespaces: bit t of mask filters namespace type t (enum
+ * vigil_ns_slot) against set ns_set[t]; bit t of negate makes it NotIn. */
+struct vigil_sel_ns {
+	__u16 mask;
+	__u16 negate;
+	__u32 pad;
+	__u32 set[VIGIL_NS_COUNT];
+};
+
+struct vigil_sel_cfg {
+	__u8 nargs;
+	__u8 pad[3];
+	__u32 flags;   /* VIGIL_SEL_F_* */
+	__u32 actions; /* VIGIL_ACTION_*; 0 = NoPost */
+	__s32 error;   /* Override: the errno returned (negative) */
+	__u32 signal;  /* Signal: the signal sent */
+	__u32 pid_set; /* matchPIDs values */
+	struct vigil_sel_bin bin;
+	struct vigil_sel_bin pbin;
+	struct vigil_sel_ns ns;
+	struct vigil_sel_arg args[VIGIL_SEL_ARGS];
+};
+
+/* How the hook instance runs (struct vigil_hook_cfg.attach). */
+enum vigil_attach {
+	VIGIL_ATTACH_LSM = 1,	      /* BPF-LSM hook */
+	VIGIL_ATTACH_KPROBE,	      /* kprobe on a kernel function */
+	VIGIL_ATTACH_KPROBE_SYSCALL,  /* kprobe on a syscall wrapper: args in the inner pt_regs */
+	VIGIL_ATTACH_EXEC_TRACEPOINT, /* tp_btf/sched_process_exec standing in for an exec hook */
+};
+
+struct vigil_hook_cfg {
+	__u32 hook;   /* the agent's id for this hook instance, in its events */
+	__u32 policy; /* index into the policy_state map */
+	__u8 attach;  /* enum vigil_attach */
+	__u8 nargs;
+	__u8 nsel;
+	__u8 pad;
+	__u32 pad2;
+	struct vigil_hook_arg args[VIGIL_HOOK_ARGS];
+	struct vigil_sel_cfg sel[VIGIL_SELECTORS];
+};
+
+/* Runtime state of a policy (policy_state map): switched without reload. */
+#define VIGIL_POLICY_ENABLED (1U << 0)
+#define VIGIL_POLICY_MONITOR (1U << 1) /* report what would be done, do nothing */
+struct vigil_policy_state {
+	__u32 flags;
+	__u32 pad;
+};
+
+/* Keys of the value-set tries.  prefixlen counts bits from set. */
+struct vigil_str_key {
+	__u32 prefixlen;
+	__u32 set;
+	char s[VIGIL_KEY_STR];
+};
+
+struct vigil_num_key {
+	__u32 prefixlen;
+	__u32 set;
+	__u8 v[16]; /* big-endian integer in the first 8 bytes, or an address */
+};
+
+struct vigil_set_val {
+	__u32 len; /* bytes after set that the entry covers (for equality) */
+	__u32 pad;
+};
+
+/* The binary of a process, as its exec event shows it (proc_bins map,
+ * keyed by tgid), and the one before its last exec: an exec hook that runs
+ * after the exec (the tracepoint fallback) matches the caller's binary. */
+struct vigil_proc_bin {
+	__u32 cur_len; /* strlen(cur) */
+	__u32 prev_len;
+	char cur[VIGIL_STR_MAX];
+	char prev[VIGIL_STR_MAX];
+};
+
+/* Policy event flags. */
+#define VIGIL_PEV_F_MONITOR (1U << 0) /* action reported, not taken */
+#define VIGIL_PEV_F_TRUNC   (1U << 1) /* an argument was cut */
+
+/* One argument in a policy event's data, followed by len bytes. */
+struct vigil_arg_rec {
+	__u8 slot;
+	__u8 type; /* enum vigil_abi_arg */
+	__u16 len; /* bytes that follow: a NUL-terminated path, or 0 */
+	__u32 flags;
+	__u64 num; /* integers: the value */
+};
+
+struct vigil_policy_event {
+	struct vigil_msg_hdr hdr;
+	struct vigil_proc_key proc;
+	__u32 tid;
+	__u32 hook;   /* struct vigil_hook_cfg.hook */
+	__u32 action; /* VIGIL_ACTION_* of the selector that matched */
+	__u32 flags;  /* VIGIL_PEV_F_* */
+	__s32 error;  /* Override's errno */
+	__u16 nargs;
+	__u16 data_len;
+	char data[]; /* nargs x (struct vigil_arg_rec, payload) */
+};
+
 /*
  * Layout checks: both compilers (BPF and user space) must see the same sizes
  * and offsets.  offsetof is spelled with the builtin so that this header
@@ -196,6 +390,24 @@ _Static_assert(VIGIL_OFF(struct vigil_exec_event, data) == 224, "exec.data");
 _Static_assert(sizeof(struct vigil_exec_event) == 224, "vigil_exec_event");
 _Static_assert(sizeof(struct vigil_clone_event) == 56, "vigil_clone_event");
 _Static_assert(sizeof(struct vigil_exit_event) == 56, "vigil_exit_event");
+_Static_assert(sizeof(struct vigil_hook_arg) == 4, "vigil_hook_arg");
+_Static_assert(sizeof(struct vigil_sel_arg) == 16, "vigil_sel_arg");
+_Static_assert(sizeof(struct vigil_sel_bin) == 8, "vigil_sel_bin");
+_Static_assert(sizeof(struct vigil_sel_ns) == 48, "vigil_sel_ns");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, bin) == 24, "selector.bin");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, ns) == 40, "selector.ns");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, args) == 88, "selector.args");
+_Static_assert(sizeof(struct vigil_sel_cfg) == 216, "vigil_sel_cfg");
+_Static_assert(VIGIL_OFF(struct vigil_hook_cfg, args) == 16, "hook_cfg.args");
+_Static_assert(VIGIL_OFF(struct vigil_hook_cfg, sel) == 48, "hook_cfg.sel");
+_Static_assert(sizeof(struct vigil_hook_cfg) == 48 + 5 * 216, "vigil_hook_cfg");
+_Static_assert(sizeof(struct vigil_str_key) == 260, "vigil_str_key");
+_Static_assert(sizeof(struct vigil_num_key) == 24, "vigil_num_key");
+_Static_assert(sizeof(struct vigil_arg_rec) == 16, "vigil_arg_rec");
+_Static_assert(sizeof(struct vigil_proc_bin) == 8 + 2 * VIGIL_STR_MAX, "vigil_proc_bin");
+_Static_assert(VIGIL_OFF(struct vigil_policy_event, hook) == 36, "policy_event.hook");
+_Static_assert(VIGIL_OFF(struct vigil_policy_event, data) == 56, "policy_event.data");
+_Static_assert(sizeof(struct vigil_policy_event) == 56, "vigil_policy_event");
 #undef VIGIL_OFF
 
 #endif /* VIGIL_ABI_H */

@@ -23,10 +23,12 @@
  *     decoder never accepts another type's message; a joined path is the
  *     reference join "/a/b/c" when it is not cut, else ".../" and a suffix
  *     of it that keeps the leaf (or "" when the leaf does not fit); argv[1..]
- *     is the reference join when it fits;
+ *     is the reference join when it fits; a policy event's argument strings
+ *     are valid UTF-8;
  *   - pipeline.h: a malformed message is counted, never fatal; a message
  *     handled is counted by its type; an exec or exit gives one event on
- *     each output, a clone none;
+ *     each output, a clone none; a policy event of no loaded policy is
+ *     counted as stale and gives none;
  *   - process.h: a new image (exec or clone) is the live record for its
  *     pid, an exited one is not; an exit that names no live image leaves it
  *     alone; no record outlives the cache (LeakSanitizer, every
@@ -60,6 +62,7 @@
 #include "event.h"
 #include "output.h"
 #include "pipeline.h"
+#include "utf8.h"
 
 /* Weak: a build without LeakSanitizer (coverage, MSan) has no leak check. */
 #pragma weak __lsan_do_recoverable_leak_check
@@ -82,6 +85,7 @@
 static struct vigil_pipeline pl; /* its cache lives across inputs */
 static int json_fd = -1, compact_fd = -1;
 static struct vigil_exec_info *own_info; /* the target's own decoding: 10 KiB */
+static struct vigil_policy_event_info *own_policy;
 static unsigned long inputs;
 static char outbuf[OUT_MAX];
 static char ref[2 * 65536 + 2]; /* reference join of a u16-sized block */
@@ -458,6 +462,7 @@ struct decoded {
 	const struct vigil_exec_event *exec;
 	const struct vigil_clone_event *clone;
 	const struct vigil_exit_event *exit;
+	bool policy; /* a policy event: no policy is loaded, so it is stale */
 };
 
 static void decode(int type, const void *msg, size_t size, struct decoded *dm)
@@ -483,6 +488,19 @@ static void decode(int type, const void *msg, size_t size, struct decoded *dm)
 		err = vigil_decode_exit(msg, size, &dm->exit);
 		CHECK(err == 0 || err == -EINVAL);
 		CHECK(err || (const void *)dm->exit == msg);
+		break;
+	case VIGIL_MSG_POLICY:
+		err = vigil_decode_policy(msg, size, own_policy);
+		CHECK(err == 0 || err == -EINVAL);
+		if (!err) {
+			size_t i;
+
+			dm->policy = true;
+			CHECK(own_policy->nargs <= VIGIL_HOOK_ARGS);
+			for (i = 0; i < own_policy->nargs; i++)
+				CHECK(vigil_utf8_valid(own_policy->args[i].str,
+						       strlen(own_policy->args[i].str)));
+		}
 		break;
 	}
 	dm->ok = err == 0;
@@ -538,6 +556,7 @@ static void after_exit(const struct vigil_exit_event *ev, struct vigil_process *
 static void run_pipeline(int type, const void *msg, size_t size)
 {
 	uint64_t handled = type >= 0 ? pl.handled[type] : 0, bad = pl.bad, oom = pl.oom;
+	uint64_t stale = pl.stale;
 	struct vigil_process *live = NULL;
 	struct decoded dm;
 	bool hit = false;
@@ -556,6 +575,10 @@ static void run_pipeline(int type, const void *msg, size_t size)
 	if (!dm.ok) {
 		CHECK(pl.bad == bad + 1 && pl.oom == oom);
 		CHECK(type < 0 || pl.handled[type] == handled);
+		check_outputs(NULL);
+	} else if (dm.policy) {
+		/* No policy is loaded: the event names no hook; nothing is written. */
+		CHECK(pl.stale == stale + 1 && pl.bad == bad && pl.handled[type] == handled);
 		check_outputs(NULL);
 	} else if (pl.oom != oom) {
 		/* Out of memory: the event is lost, and counted. */
@@ -586,6 +609,8 @@ static void check_other_decoders(int type, const void *msg, size_t size)
 		CHECK(vigil_decode_clone(msg, size, &c) == -EINVAL);
 	if (type != VIGIL_MSG_EXIT)
 		CHECK(vigil_decode_exit(msg, size, &e) == -EINVAL);
+	if (type != VIGIL_MSG_POLICY)
+		CHECK(vigil_decode_policy(msg, size, own_policy) == -EINVAL);
 }
 
 /* Whether a process lives, for vigil_cache_sweep(): odd pids do not. */
@@ -622,6 +647,8 @@ static void at_exit(void)
 		close(compact_fd);
 	free(own_info);
 	own_info = NULL;
+	free(own_policy);
+	own_policy = NULL;
 	if (pl.cache)
 		drop_cache(true);
 }
@@ -639,7 +666,8 @@ static void setup(void)
 	pl.out_mode = VIGIL_STDOUT_COMPACT;
 	pl.enc = base_ctx;
 	own_info = malloc(sizeof(*own_info));
-	CHECK(own_info);
+	own_policy = malloc(sizeof(*own_policy));
+	CHECK(own_info && own_policy);
 	atexit(at_exit);
 }
 
@@ -673,7 +701,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (type >= 0) {
 		const struct vigil_msg_hdr *h = msg;
 
-		CHECK(type == VIGIL_MSG_EXEC || type == VIGIL_MSG_CLONE || type == VIGIL_MSG_EXIT);
+		CHECK(type == VIGIL_MSG_EXEC || type == VIGIL_MSG_CLONE || type == VIGIL_MSG_EXIT ||
+		      type == VIGIL_MSG_POLICY);
 		CHECK(size >= sizeof(*h) && h->size <= size && h->type == type);
 		pl.enc.no_creds = h->pad & 1;
 		pl.enc.no_ns = h->pad & 2;

@@ -124,6 +124,41 @@ static void exit_seed(const char *name, __u32 pid, __u64 ktime, __u64 when, __u3
 	write_seed(name, &ev, sizeof(ev));
 }
 
+/* A policy event: one path argument and one integer. */
+static void policy_seed(const char *name, __u32 pid, const char *path)
+{
+	static unsigned char buf[sizeof(struct vigil_policy_event) +
+				 2 * sizeof(struct vigil_arg_rec) + VIGIL_PATH_BUF];
+	struct vigil_policy_event *ev = (void *)buf;
+	struct vigil_arg_rec rec = { 0 };
+	size_t off = 0, len = strlen(path) + 1;
+
+	memset(buf, 0, sizeof(buf));
+	ev->hdr.type = VIGIL_MSG_POLICY;
+	ev->hdr.ktime = 9000000000ULL;
+	ev->proc.pid = pid;
+	ev->proc.ktime = 5000000000ULL;
+	ev->tid = pid;
+	ev->hook = (1U << 12) | 0;
+	ev->action = VIGIL_ACTION_SIGKILL | VIGIL_ACTION_POST;
+	rec.type = VIGIL_AT_LINUX_BINPRM;
+	rec.len = (__u16)len;
+	memcpy(ev->data + off, &rec, sizeof(rec));
+	off += sizeof(rec);
+	memcpy(ev->data + off, path, len);
+	off += len;
+	memset(&rec, 0, sizeof(rec));
+	rec.slot = 1;
+	rec.type = VIGIL_AT_INT;
+	rec.num = 0644;
+	memcpy(ev->data + off, &rec, sizeof(rec));
+	off += sizeof(rec);
+	ev->nargs = 2;
+	ev->data_len = (__u16)off;
+	ev->hdr.size = (__u32)(sizeof(*ev) + off);
+	write_seed(name, buf, ev->hdr.size);
+}
+
 int main(int argc, char **argv)
 {
 	struct vigil_exec_event ev;
@@ -190,5 +225,6 @@ int main(int argc, char **argv)
 	exit_seed("exit-status", 4243, 6000000000ULL, 8000000000ULL, 2 << 8);
 	exit_seed("exit-signal", 4244, 6500000000ULL, 8100000000ULL, 9);
 	exit_seed("exit-miss", 9999, 0, 8200000000ULL, 0);
+	policy_seed("policy-binprm", 4242, "/usr/bin/dash");
 	return failed;
 }

@@ -6,6 +6,7 @@
  *   execer procfd PATH ARG...   execve("/proc/self/fd/N") on open(PATH)
  *   execer devfd PATH ARG...    execve("/dev/fd/N") on open(PATH)
  *   execer at DIR NAME ARG...   execveat(open(DIR), NAME, 0)
+ *   execer path NAME ARG...     execvp(NAME): the C library's PATH search
  *   execer memfd PATH ARG...    PATH copied into a memfd, then fexecve
  *   execer deleted PATH TMP ARG...  PATH copied to TMP, opened, TMP unlinked, fexecve
  *   execer selfexe ARG...       execve("/proc/self/exe", [execer, ARG...]):
@@ -91,6 +92,10 @@ int main(int argc, char **argv)
 			return die("copy");
 		execve(leaf, argv + 6, environ);
 		return die(leaf);
+	}
+	if (!strcmp(argv[1], "path")) {
+		execvp(argv[2], argv + 3);
+		return die(argv[2]);
 	}
 	if (!strcmp(argv[1], "at")) {
 		if (argc < 5)

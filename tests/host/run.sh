@@ -6,7 +6,7 @@ build=${1:?usage: tests/host/run.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "host: not ok - the host suite loads BPF programs and needs root"; echo "host: 0 passed, 1 failed"; exit 1; }
 export VIGILD="$here/$build/vigild" VIGIL_ENV=host
-export VIGIL_TEST_BIN="$here/$build/test-bin"
+export VIGIL_TEST_BIN="$here/$build/test-bin" VIGIL_EXAMPLES="$here/examples"
 case $build in /*) export VIGILD="$build/vigild" VIGIL_TEST_BIN="$build/test-bin" ;; esac
 passed=0
 failed=0

@@ -309,17 +309,17 @@ static void test_signal_name(void **state)
 static void test_cap_name_uses_tetragon_spelling(void **state)
 {
 	(void)state;
-	assert_string_equal(vigil_cap_name(0), "CAP_CHOWN");
-	assert_string_equal(vigil_cap_name(1), "DAC_OVERRIDE");
-	assert_string_equal(vigil_cap_name(2), "CAP_DAC_READ_SEARCH");
-	assert_string_equal(vigil_cap_name(12), "CAP_NET_ADMIN");
-	assert_string_equal(vigil_cap_name(21), "CAP_SYS_ADMIN");
-	assert_string_equal(vigil_cap_name(38), "CAP_PERFMON");
-	assert_string_equal(vigil_cap_name(39), "CAP_BPF");
-	assert_string_equal(vigil_cap_name(40), "CAP_CHECKPOINT_RESTORE");
-	assert_null(vigil_cap_name(41));
-	assert_null(vigil_cap_name(63));
-	assert_null(vigil_cap_name(~0U));
+	assert_string_equal(vigil_cap_enum_name(0), "CAP_CHOWN");
+	assert_string_equal(vigil_cap_enum_name(1), "DAC_OVERRIDE");
+	assert_string_equal(vigil_cap_enum_name(2), "CAP_DAC_READ_SEARCH");
+	assert_string_equal(vigil_cap_enum_name(12), "CAP_NET_ADMIN");
+	assert_string_equal(vigil_cap_enum_name(21), "CAP_SYS_ADMIN");
+	assert_string_equal(vigil_cap_enum_name(38), "CAP_PERFMON");
+	assert_string_equal(vigil_cap_enum_name(39), "CAP_BPF");
+	assert_string_equal(vigil_cap_enum_name(40), "CAP_CHECKPOINT_RESTORE");
+	assert_null(vigil_cap_enum_name(41));
+	assert_null(vigil_cap_enum_name(63));
+	assert_null(vigil_cap_enum_name(~0U));
 }
 
 /* --- JSON ----------------------------------------------------------------- */

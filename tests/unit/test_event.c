@@ -125,7 +125,7 @@ static void test_msg_type_unknown_type_is_einval(void **state)
 	(void)state;
 	h.type = 0;
 	assert_int_equal(vigil_msg_type(&h, sizeof(h)), -EINVAL);
-	h.type = VIGIL_MSG_EXIT + 1;
+	h.type = VIGIL_MSG_TYPE_COUNT;
 	assert_int_equal(vigil_msg_type(&h, sizeof(h)), -EINVAL);
 	h.type = 0xffff;
 	assert_int_equal(vigil_msg_type(&h, sizeof(h)), -EINVAL);
@@ -142,6 +142,8 @@ static void test_msg_type_returns_known_types(void **state)
 	assert_int_equal(vigil_msg_type(&h, sizeof(h)), VIGIL_MSG_CLONE);
 	h.type = VIGIL_MSG_EXIT;
 	assert_int_equal(vigil_msg_type(&h, sizeof(h)), VIGIL_MSG_EXIT);
+	h.type = VIGIL_MSG_POLICY;
+	assert_int_equal(vigil_msg_type(&h, sizeof(h)), VIGIL_MSG_POLICY);
 }
 
 /* --- vigil_decode_exec ---------------------------------------------------- */

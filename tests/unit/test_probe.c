@@ -121,7 +121,7 @@ static void test_sensor_and_feature_names(void **state)
 static void test_degraded_empty_with_lsm_and_kprobe(void **state)
 {
 	struct vigil_features f;
-	char buf[256];
+	char buf[512];
 
 	(void)state;
 	all_features(&f);
@@ -138,7 +138,7 @@ static void test_degraded_empty_with_lsm_and_kprobe(void **state)
 static void test_degraded_mentions_lsm_and_kprobes_when_both_missing(void **state)
 {
 	struct vigil_features f;
-	char buf[256];
+	char buf[512];
 
 	(void)state;
 	all_features(&f);
@@ -149,21 +149,22 @@ static void test_degraded_mentions_lsm_and_kprobes_when_both_missing(void **stat
 	assert_non_null(strstr(buf, "kprobes"));
 	assert_non_null(strstr(buf, "6.1.0-test"));
 	assert_non_null(strstr(buf, "tracepoints"));
-	/* Nothing is promised that the agent does not do. */
-	assert_null(strstr(buf, "kill"));
+	/* Only what policies can do there: kill an exec, not deny. */
+	assert_non_null(strstr(buf, "can kill an exec (on the exec tracepoint) but not deny"));
 	assert_null(strstr(buf, "enforce"));
 }
 
 static void test_degraded_mentions_only_lsm_when_kprobes_work(void **state)
 {
 	struct vigil_features f;
-	char buf[256];
+	char buf[512];
 
 	(void)state;
 	all_features(&f);
 	drop(&f, VIGIL_FEAT_BPF_LSM, "attach: Invalid argument");
 	vigil_degraded_summary(&f, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "BPF-LSM unavailable"));
+	assert_non_null(strstr(buf, "policies cannot deny"));
 	assert_null(strstr(buf, "kprobe"));
 	assert_null(strstr(buf, "kill"));
 }
@@ -171,7 +172,7 @@ static void test_degraded_mentions_only_lsm_when_kprobes_work(void **state)
 static void test_degraded_mentions_only_kprobes_when_lsm_works(void **state)
 {
 	struct vigil_features f;
-	char buf[256];
+	char buf[512];
 
 	(void)state;
 	all_features(&f);

@@ -45,7 +45,7 @@ echo
 echo "VIGIL-VM-KERNEL $(uname -r)"
 echo "init: active LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null || echo '?')"
 
-export VIGILD=/vigil/bin/vigild VIGIL_ENV=vm VIGIL_TEST_BIN=/vigil/bin
+export VIGILD=/vigil/bin/vigild VIGIL_ENV=vm VIGIL_TEST_BIN=/vigil/bin VIGIL_EXAMPLES=/vigil/examples
 
 passed=0
 failed=0
@@ -53,7 +53,9 @@ n=0
 for script in /vigil/tests/guest/*.sh /vigil/tests/integration/*.sh; do
 	[ -f "$script" ] || continue
 	if [ ! -x "$script" ]; then
-		echo "# init: $script is not executable: not run"
+		# Never a silent skip: a test that cannot run fails.
+		echo "not ok - ${script##*/}: not executable (chmod +x), not run"
+		failed=$((failed + 1))
 		continue
 	fi
 	n=$((n + 1))

@@ -6,6 +6,7 @@
 #   /usr/bin/jq, and the VM_EXTRA_BINS host programs (default: bash)
 #   /vigil/bin/             BUILD_DIR/vigild, BUILD_DIR/vigil, BUILD_DIR/test-bin/*
 #   /vigil/tests/integration/   tests/integration/
+#   /vigil/examples/            examples/ (policies the tests load unchanged)
 #   /vigil/tests/guest/         tests/vm/guest/
 #   /init                       tests/vm/init.sh
 # plus every shared library `ldd` lists for each ELF binary (and the dynamic
@@ -146,6 +147,10 @@ done
 # --- test scripts ----------------------------------------------------------------
 if [ -d "$repo/tests/integration" ]; then
 	cp -R "$repo/tests/integration/." "$stage/vigil/tests/integration/"
+fi
+# The example policies, which the integration tests load unchanged.
+if [ -d "$repo/examples" ]; then
+	cp -R "$repo/examples" "$stage/vigil/examples"
 fi
 [ -d "$here/guest" ] || die "missing $here/guest (the guest test scripts)"
 cp -R "$here/guest/." "$stage/vigil/tests/guest/"

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * policies.c - the policy lifecycle: YAML -> model -> validated -> plan ->
+ * loaded, whole or not at all; and the hook table events are decoded with.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "policies.h"
+#include "policy_load.h"
+#include "parse.h"
+#include "validate.h"
+#include "log.h"
+
+#define POLICY_FILE_MAX (4U << 20) /* the parser's own bound */
+
+struct entry {
+	bool used;
+	uint32_t id;
+	struct vigil_policy *model;
+	struct vigil_plan plan;
+	struct vigil_loaded *loaded;
+	struct vigil_hook_meta *metas; /* one per plan hook */
+	bool enabled;
+	enum vigil_policy_mode mode;
+};
+
+struct vigil_policies {
+	struct vigil_kernel_features f;
+	struct vigil_shared_maps m;
+	struct entry *e; /* indexed by policy id */
+};
+
+#if defined(__x86_64__)
+#define SYSCALL_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_PREFIX "__arm64_sys_"
+#else
+#define SYSCALL_PREFIX "sys_"
+#endif
+
+/*
+ * A path value whose directories go through a symbolic link, with those
+ * resolved and the last name kept: "/bin/sh" -> "/usr/bin/sh" on a
+ * merged-/usr system, which is what exec sees when sh is found through
+ * PATH.  The last name is not followed: on a multi-call system /bin/sh
+ * leads to /bin/busybox, and every applet must not match.
+ */
+static int resolve_dirs(void *ctx, const char *path, char *out, size_t outsz)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real;
+	int ret = 0;
+
+	(void)ctx;
+	if (path[0] != '/' || !slash || slash == path || !slash[1])
+		return 0;
+	dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return -ENOMEM;
+	real = realpath(dir, NULL);
+	if (real && strcmp(real, dir) &&
+	    (size_t)snprintf(out, outsz, "%s%s", strcmp(real, "/") ? real : "", slash) < outsz)
+		ret = 1;
+	free(real);
+	free(dir);
+	return ret;
+}
+
+void vigil_policy_features(const struct vigil_features *feats,
+			   const uint32_t host_ns[VIGIL_NS_COUNT],
+			   struct vigil_kernel_features *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->lsm = feats->f[VIGIL_FEAT_BPF_LSM].available;
+	out->kprobes = feats->f[VIGIL_FEAT_KPROBE].available;
+	/* Debian's kernels have no function error injection; vigil does not
+	 * use bpf_override_return (Override runs as an LSM hook). */
+	out->override_return = false;
+	out->exec_tracepoint = feats->f[VIGIL_FEAT_TP_BTF].available;
+	out->signal = feats->f[VIGIL_FEAT_SEND_SIGNAL].available;
+	memcpy(out->host_ns, host_ns, sizeof(out->host_ns));
+	out->syscall_prefix = SYSCALL_PREFIX;
+	out->resolve = resolve_dirs;
+}
+
+int vigil_policies_new(const struct vigil_kernel_features *f, const struct vigil_shared_maps *m,
+		       struct vigil_policies **out)
+{
+	struct vigil_policies *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return -ENOMEM;
+	ps->e = calloc(VIGIL_POLICIES_MAX, sizeof(*ps->e));
+	if (!ps->e) {
+		free(ps);
+		return -ENOMEM;
+	}
+	ps->f = *f;
+	ps->m = *m;
+	*out = ps;
+	return 0;
+}
+
+static void entry_clear(struct vigil_policies *ps, struct entry *e)
+{
+	vigil_policy_unload(e->loaded, &ps->m);
+	vigil_plan_free(&e->plan);
+	vigil_policy_free(e->model);
+	free(e->metas);
+	memset(e, 0, sizeof(*e));
+}
+
+void vigil_policies_free(struct vigil_policies *ps)
+{
+	size_t i;
+
+	if (!ps)
+		return;
+	for (i = 0; i < VIGIL_POLICIES_MAX; i++)
+		if (ps->e[i].used)
+			entry_clear(ps, &ps->e[i]);
+	free(ps->e);
+	free(ps);
+}
+
+static struct entry *find(const struct vigil_policies *ps, const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
+		if (ps->e[i].used && !strcmp(ps->e[i].model->name, name))
+			return &ps->e[i];
+	return NULL;
+}
+
+static struct entry *free_slot(struct vigil_policies *ps)
+{
+	size_t i;
+
+	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
+		if (!ps->e[i].used) {
+			ps->e[i].id = (uint32_t)i;
+			return &ps->e[i];
+		}
+	return NULL;
+}
+
+/* Append every diagnostic, one per line, to errs. */
+static void format_diags(const struct vigil_diags *ds, char *errs, size_t errsz)
+{
+	size_t i, o = strlen(errs);
+	char line[1024];
+
+	for (i = 0; i < ds->n && o + 1 < errsz; i++) {
+		vigil_diag_format(&ds->d[i], line, sizeof(line));
+		o += (size_t)snprintf(errs + o, errsz - o, "%s%s", o ? "\n" : "", line);
+		if (o >= errsz)
+			o = errsz - 1;
+	}
+}
+
+static int make_metas(struct entry *e)
+{
+	size_t i;
+
+	e->metas = calloc(e->plan.nhooks ? e->plan.nhooks : 1, sizeof(*e->metas));
+	if (!e->metas)
+		return -ENOMEM;
+	for (i = 0; i < e->plan.nhooks; i++) {
+		const struct vigil_hook *h = e->plan.hooks[i].src;
+		struct vigil_hook_meta *mt = &e->metas[i];
+
+		mt->policy_name = e->model->name;
+		mt->function_name = h->call;
+		mt->kind = h->kind;
+		mt->message = h->message;
+		mt->tags = h->tags;
+		mt->ntags = h->ntags;
+		mt->args = h->args;
+		mt->nargs = h->nargs;
+	}
+	return 0;
+}
+
+int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *text, size_t len,
+		       int mode_override, char *errs, size_t errsz)
+{
+	struct vigil_diags ds = { 0 };
+	struct entry *e = NULL, *old;
+	int ret;
+
+	errs[0] = 0;
+	e = free_slot(ps);
+	if (!e) {
+		snprintf(errs, errsz, "%s: %u policies are loaded already", file,
+			 VIGIL_POLICIES_MAX - 1);
+		return -ENOSPC;
+	}
+	ret = vigil_policy_parse(file, text, len, &e->model, &ds);
+	if (!ret)
+		ret = vigil_policy_validate(e->model, NULL, &ds);
+	if (!ret)
+		ret = vigil_policy_compile(e->model, &ps->f, e->id, &e->plan, &ds);
+	if (ret) {
+		format_diags(&ds, errs, errsz);
+		if (!errs[0])
+			snprintf(errs, errsz, "%s: %s", file, strerror(-ret));
+		goto fail;
+	}
+	e->mode = mode_override >= 0 ? (enum vigil_policy_mode)mode_override : e->model->mode;
+	ret = make_metas(e);
+	if (!ret)
+		ret = vigil_policy_load(&e->plan, &ps->m, &e->loaded, errs, errsz);
+	if (ret) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", errs);
+		snprintf(errs, errsz, "%s: policy %s: %s", file, e->model->name, why);
+		goto fail;
+	}
+	/* Gap-free replace: the new policy enforces before the old stops. */
+	old = find(ps, e->model->name);
+	ret = vigil_policy_set_state(&ps->m, e->id, true, e->mode == VIGIL_MODE_MONITOR);
+	if (ret) {
+		snprintf(errs, errsz, "%s: policy %s: switch on: %s", file, e->model->name,
+			 strerror(-ret));
+		goto fail;
+	}
+	e->used = true;
+	e->enabled = true;
+	if (old)
+		entry_clear(ps, old);
+	for (size_t i = 0; i < e->plan.nhooks; i++)
+		vigil_err("tracing policy %s: %s runs as %s", e->model->name,
+			  e->plan.hooks[i].src->call, e->plan.hooks[i].how);
+	vigil_diags_free(&ds);
+	return 0;
+fail:
+	vigil_diags_free(&ds);
+	entry_clear(ps, e);
+	return ret;
+}
+
+int vigil_policies_add_file(struct vigil_policies *ps, const char *path, int mode_override,
+			    char *errs, size_t errsz)
+{
+	struct stat st;
+	char *text = NULL;
+	ssize_t n;
+	size_t got = 0;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(errs, errsz, "%s: %s", path, strerror(-ret));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > POLICY_FILE_MAX) {
+		ret = -EINVAL;
+		snprintf(errs, errsz, "%s: not a regular file of at most %u bytes", path,
+			 POLICY_FILE_MAX);
+		goto out;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		ret = -ENOMEM;
+		snprintf(errs, errsz, "%s: out of memory", path);
+		goto out;
+	}
+	while (got < (size_t)st.st_size && (n = read(fd, text + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	text[got] = 0;
+	ret = vigil_policies_add(ps, path, text, got, mode_override, errs, errsz);
+out:
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int yaml_name(const struct dirent *d)
+{
+	size_t l = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && ((l > 5 && !strcmp(d->d_name + l - 5, ".yaml")) ||
+				       (l > 4 && !strcmp(d->d_name + l - 4, ".yml")));
+}
+
+int vigil_policies_add_dir(struct vigil_policies *ps, const char *dir, bool missing_ok)
+{
+	struct dirent **names = NULL;
+	char path[4096], errs[8192];
+	int n, i, failed = 0;
+
+	n = scandir(dir, &names, yaml_name, alphasort);
+	if (n < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		vigil_err("tracing policy directory %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (vigil_policies_add_file(ps, path, -1, errs, sizeof(errs))) {
+			vigil_err("%s", errs);
+			failed++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return failed;
+}
+
+int vigil_policies_delete(struct vigil_policies *ps, const char *name)
+{
+	struct entry *e = find(ps, name);
+
+	if (!e)
+		return -ENOENT;
+	entry_clear(ps, e);
+	return 0;
+}
+
+int vigil_policies_enable(struct vigil_policies *ps, const char *name, bool enabled)
+{
+	struct entry *e = find(ps, name);
+	int ret;
+
+	if (!e)
+		return -ENOENT;
+	ret = vigil_policy_set_state(&ps->m, e->id, enabled, e->mode == VIGIL_MODE_MONITOR);
+	if (!ret)
+		e->enabled = enabled;
+	return ret;
+}
+
+int vigil_policies_set_mode(struct vigil_policies *ps, const char *name,
+			    enum vigil_policy_mode mode)
+{
+	struct entry *e = find(ps, name);
+	int ret;
+
+	if (!e)
+		return -ENOENT;
+	ret = vigil_policy_set_state(&ps->m, e->id, e->enabled, mode == VIGIL_MODE_MONITOR);
+	if (!ret)
+		e->mode = mode;
+	return ret;
+}
+
+size_t vigil_policies_count(const struct vigil_policies *ps)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
+		n += ps->e[i].used;
+	return n;
+}
+
+int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigil_policy_info *out)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < VIGIL_POLICIES_MAX; i++) {
+		const struct entry *e = &ps->e[i];
+
+		if (!e->used || n++ != idx)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->name = e->model->name;
+		out->file = e->model->file;
+		out->status =
+			e->enabled ? VIGIL_POLICY_LOADED_ENABLED : VIGIL_POLICY_LOADED_DISABLED;
+		out->mode = e->mode;
+		out->nhooks = e->plan.nhooks;
+		out->kernel_bytes = vigil_policy_kernel_bytes(e->loaded);
+		out->id = e->id;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+const struct vigil_hook_meta *vigil_policies_hook(const struct vigil_policies *ps, uint32_t hook)
+{
+	uint32_t id = hook >> 12, n = hook & (VIGIL_PLAN_HOOKS_PER_POLICY - 1);
+	const struct entry *e;
+
+	if (!ps || id >= VIGIL_POLICIES_MAX)
+		return NULL;
+	e = &ps->e[id];
+	if (!e->used || n >= e->plan.nhooks)
+		return NULL;
+	return &e->metas[n];
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * policies.h - the loaded tracing policies and their lifecycle: add (from
+ * a file or YAML text), delete, enable, disable, set mode, list.  The gRPC
+ * API and the file and directory options all go through it.  Each policy is
+ * parsed, validated, compiled for this kernel and loaded whole, or not at
+ * all.
+ */
+#ifndef VIGIL_POLICIES_H
+#define VIGIL_POLICIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "plan.h"
+#include "probe.h"
+#include "sensor.h"
+
+struct vigil_policies;
+
+/* What an event of a hook needs from its policy. */
+struct vigil_hook_meta {
+	const char *policy_name;
+	const char *function_name; /* as the policy names it (call or hook) */
+	enum vigil_hook_kind kind; /* process_kprobe, process_lsm, process_tracepoint */
+	const char *message;
+	char *const *tags;
+	size_t ntags;
+	const struct vigil_arg *args;
+	size_t nargs;
+};
+
+enum vigil_policy_status {
+	VIGIL_POLICY_LOADED_ENABLED = 0,
+	VIGIL_POLICY_LOADED_DISABLED,
+	VIGIL_POLICY_LOAD_ERROR,
+};
+
+struct vigil_policy_info {
+	const char *name;
+	const char *file;
+	enum vigil_policy_status status;
+	enum vigil_policy_mode mode;
+	const char *error; /* status LOAD_ERROR: what failed */
+	size_t nhooks;
+	size_t kernel_bytes;
+	uint32_t id;
+};
+
+/* What the probed kernel offers to compiled policies. */
+void vigil_policy_features(const struct vigil_features *feats,
+			   const uint32_t host_ns[VIGIL_NS_COUNT],
+			   struct vigil_kernel_features *out);
+
+int vigil_policies_new(const struct vigil_kernel_features *f, const struct vigil_shared_maps *m,
+		       struct vigil_policies **out);
+void vigil_policies_free(struct vigil_policies *ps);
+
+/*
+ * Add a policy from YAML text (file names it in messages).  mode_override
+ * < 0 keeps the policy's own mode.  On failure every diagnostic is written
+ * to errs (one per line, file:line:column: path: message) and nothing of
+ * the policy stays loaded.  A policy of the same name is replaced: the new
+ * one is switched on before the old one is switched off.
+ */
+int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *text, size_t len,
+		       int mode_override, char *errs, size_t errsz);
+int vigil_policies_add_file(struct vigil_policies *ps, const char *path, int mode_override,
+			    char *errs, size_t errsz);
+/* Every *.yaml / *.yml file of dir, in name order.  A missing dir is not an
+ * error when missing_ok.  Failures are logged; returns how many failed. */
+int vigil_policies_add_dir(struct vigil_policies *ps, const char *dir, bool missing_ok);
+
+int vigil_policies_delete(struct vigil_policies *ps, const char *name);
+int vigil_policies_enable(struct vigil_policies *ps, const char *name, bool enabled);
+int vigil_policies_set_mode(struct vigil_policies *ps, const char *name,
+			    enum vigil_policy_mode mode);
+
+size_t vigil_policies_count(const struct vigil_policies *ps);
+int vigil_policies_info(const struct vigil_policies *ps, size_t i, struct vigil_policy_info *out);
+
+/* The hook an event names, or NULL (its policy was deleted meanwhile). */
+const struct vigil_hook_meta *vigil_policies_hook(const struct vigil_policies *ps, uint32_t hook);
+
+#endif

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * policy_load.c - plan -> loaded programs and filled maps.
+ *
+ * One policy.bpf.o instance per hook: its struct vigil_hook_cfg goes into
+ * rodata, only the entry program that fits the attach kind is loaded, and
+ * every map but the per-CPU scratch is the process sensor's (the scratch
+ * is shared by all policy programs: created by the first, reused after).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "policy_load.h"
+#include "policy.skel.h"
+#include "log.h"
+
+struct vigil_loaded {
+	uint32_t policy_id;
+	struct policy_bpf **skels;
+	struct bpf_link **links;
+	int *prog_fds; /* the loaded entry program of each hook */
+	size_t nhooks;
+	struct vigil_str_key *strs;
+	size_t nstrs;
+	struct vigil_num_key *nums;
+	size_t nnums;
+	size_t set_bytes;
+};
+
+/* The scratch map every policy program shares, once created. */
+static int shared_scratch_fd = -1;
+
+static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_attach a)
+{
+	switch (a) {
+	case VIGIL_ATTACH_LSM:
+		return skel->progs.vigil_lsm;
+	case VIGIL_ATTACH_KPROBE:
+	case VIGIL_ATTACH_KPROBE_SYSCALL:
+		return skel->progs.vigil_kprobe;
+	case VIGIL_ATTACH_EXEC_TRACEPOINT:
+		return skel->progs.vigil_exec_tp;
+	}
+	return NULL;
+}
+
+static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
+		     struct policy_bpf **skel_out, struct bpf_link **link_out, char *err,
+		     size_t errsz)
+{
+	struct policy_bpf *skel = policy_bpf__open();
+	struct bpf_program *prog;
+	struct bpf_link *link = NULL;
+	int ret;
+
+	if (!skel) {
+		ret = -errno;
+		snprintf(err, errsz, "open the policy program: %s", strerror(-ret));
+		return ret;
+	}
+	prog = entry_program(skel, ph->attach);
+	bpf_program__set_autoload(skel->progs.vigil_lsm, prog == skel->progs.vigil_lsm);
+	bpf_program__set_autoload(skel->progs.vigil_kprobe, prog == skel->progs.vigil_kprobe);
+	bpf_program__set_autoload(skel->progs.vigil_exec_tp, prog == skel->progs.vigil_exec_tp);
+	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
+	ret = 0;
+	if (ph->attach == VIGIL_ATTACH_LSM)
+		ret = bpf_program__set_attach_target(prog, 0, ph->target);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.events, m->events);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.proc_table, m->proc_table);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.proc_bins, m->proc_bins);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.stats, m->stats);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.str_sets, m->str_sets);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.num_sets, m->num_sets);
+	if (!ret)
+		ret = bpf_map__reuse_fd(skel->maps.policy_state, m->policy_state);
+	if (!ret && shared_scratch_fd >= 0)
+		ret = bpf_map__reuse_fd(skel->maps.pol_scratch, shared_scratch_fd);
+	if (ret) {
+		snprintf(err, errsz, "prepare the program for %s: %s", ph->target, strerror(-ret));
+		goto fail;
+	}
+	ret = policy_bpf__load(skel);
+	if (ret) {
+		snprintf(err, errsz, "load the program for %s (%s): %s", ph->target, ph->how,
+			 strerror(-ret));
+		goto fail;
+	}
+	if (shared_scratch_fd < 0) {
+		shared_scratch_fd = dup(bpf_map__fd(skel->maps.pol_scratch));
+		if (shared_scratch_fd < 0) {
+			ret = -errno;
+			snprintf(err, errsz, "keep the policy scratch map: %s", strerror(-ret));
+			goto fail;
+		}
+	}
+	switch (ph->attach) {
+	case VIGIL_ATTACH_LSM:
+		link = bpf_program__attach_lsm(prog);
+		break;
+	case VIGIL_ATTACH_KPROBE:
+	case VIGIL_ATTACH_KPROBE_SYSCALL:
+		link = bpf_program__attach_kprobe(prog, false, ph->target);
+		break;
+	case VIGIL_ATTACH_EXEC_TRACEPOINT:
+		link = bpf_program__attach_trace(prog);
+		break;
+	}
+	if (!link) {
+		ret = -errno;
+		snprintf(err, errsz, "attach to %s (%s): %s", ph->target, ph->how, strerror(-ret));
+		goto fail;
+	}
+	*skel_out = skel;
+	*link_out = link;
+	return 0;
+fail:
+	policy_bpf__destroy(skel);
+	return ret ? ret : -EINVAL;
+}
+
+static void delete_sets(struct vigil_loaded *l, const struct vigil_shared_maps *m)
+{
+	size_t i;
+
+	for (i = 0; i < l->nstrs; i++)
+		bpf_map_delete_elem(m->str_sets, &l->strs[i]);
+	for (i = 0; i < l->nnums; i++)
+		bpf_map_delete_elem(m->num_sets, &l->nums[i]);
+}
+
+static int insert_sets(struct vigil_loaded *l, const struct vigil_shared_maps *m, char *err,
+		       size_t errsz)
+{
+	struct vigil_set_val v = { 0 };
+	size_t i;
+
+	for (i = 0; i < l->nstrs; i++) {
+		v.len = (l->strs[i].prefixlen - 32) / 8;
+		if (bpf_map_update_elem(m->str_sets, &l->strs[i], &v, BPF_ANY)) {
+			snprintf(err, errsz, "insert string value %zu of %zu: %s", i + 1, l->nstrs,
+				 strerror(errno));
+			return -errno;
+		}
+	}
+	for (i = 0; i < l->nnums; i++) {
+		v.len = (l->nums[i].prefixlen - 32) / 8;
+		if (bpf_map_update_elem(m->num_sets, &l->nums[i], &v, BPF_ANY)) {
+			snprintf(err, errsz, "insert number value %zu of %zu: %s", i + 1, l->nnums,
+				 strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_maps *m,
+		      struct vigil_loaded **out, char *err, size_t errsz)
+{
+	struct vigil_loaded *l = calloc(1, sizeof(*l));
+	size_t i;
+	int ret = -ENOMEM;
+
+	if (!l)
+		goto fail;
+	l->policy_id = plan->policy_id;
+	l->skels = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->skels));
+	l->links = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->links));
+	l->prog_fds = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->prog_fds));
+	l->strs = malloc((plan->nstrs ? plan->nstrs : 1) * sizeof(*l->strs));
+	l->nums = malloc((plan->nnums ? plan->nnums : 1) * sizeof(*l->nums));
+	if (!l->skels || !l->links || !l->prog_fds || !l->strs || !l->nums)
+		goto fail;
+	memcpy(l->strs, plan->strs, plan->nstrs * sizeof(*l->strs));
+	memcpy(l->nums, plan->nums, plan->nnums * sizeof(*l->nums));
+	l->nstrs = plan->nstrs;
+	l->nnums = plan->nnums;
+	l->set_bytes = vigil_plan_set_bytes(plan);
+
+	ret = vigil_policy_set_state(m, plan->policy_id, false, false);
+	if (ret) {
+		snprintf(err, errsz, "reset the policy state: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = insert_sets(l, m, err, errsz);
+	if (ret)
+		goto fail;
+	for (i = 0; i < plan->nhooks; i++) {
+		ret = load_hook(&plan->hooks[i], m, &l->skels[i], &l->links[i], err, errsz);
+		if (ret)
+			goto fail;
+		l->prog_fds[i] = bpf_program__fd(entry_program(l->skels[i], plan->hooks[i].attach));
+		l->nhooks++;
+	}
+	*out = l;
+	return 0;
+fail:
+	if (ret == -ENOMEM && err[0] == 0)
+		snprintf(err, errsz, "out of memory");
+	if (l)
+		vigil_policy_unload(l, m);
+	return ret;
+}
+
+int vigil_policy_set_state(const struct vigil_shared_maps *m, uint32_t policy_id, bool enabled,
+			   bool monitor)
+{
+	struct vigil_policy_state st = {
+		.flags =
+			(enabled ? VIGIL_POLICY_ENABLED : 0) | (monitor ? VIGIL_POLICY_MONITOR : 0),
+	};
+
+	return bpf_map_update_elem(m->policy_state, &policy_id, &st, BPF_ANY) ? -errno : 0;
+}
+
+void vigil_policy_unload(struct vigil_loaded *l, const struct vigil_shared_maps *m)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	vigil_policy_set_state(m, l->policy_id, false, false);
+	for (i = 0; i < l->nhooks; i++) {
+		bpf_link__destroy(l->links[i]);
+		policy_bpf__destroy(l->skels[i]);
+	}
+	if (l->strs && l->nums)
+		delete_sets(l, m);
+	free(l->skels);
+	free(l->links);
+	free(l->prog_fds);
+	free(l->strs);
+	free(l->nums);
+	free(l);
+}
+
+size_t vigil_policy_kernel_bytes(const struct vigil_loaded *l)
+{
+	size_t total = l->set_bytes, i;
+
+	for (i = 0; i < l->nhooks; i++) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(l->prog_fds[i], &info, &len) == 0)
+			total += info.jited_prog_len + info.xlated_prog_len;
+		/* the hook's rodata (its configuration) */
+		total += sizeof(struct vigil_hook_cfg);
+	}
+	return total;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * common.bpf.h - what every vigil BPF object shares: the maps created once
+ * by the process sensor and handed to the policy programs by file
+ * descriptor, and small helpers with one meaning each.
+ *
+ * Include after vmlinux.h, the libbpf headers and vigil_abi.h.
+ */
+#ifndef VIGIL_COMMON_BPF_H
+#define VIGIL_COMMON_BPF_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024); /* --rb-size */
+} events SEC(".maps");
+
+/* Process identity by tgid (pinned: it outlives an agent restart). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VIGIL_PROC_TABLE_SIZE);
+	__type(key, __u32);
+	__type(value, struct vigil_proc_entry);
+} proc_table SEC(".maps");
+
+/* Binary of each process, for matchBinaries (allocated as processes come). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VIGIL_BIN_TABLE_SIZE);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__type(key, __u32);
+	__type(value, struct vigil_proc_bin);
+} proc_bins SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VIGIL_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Value sets of every loaded policy (see vigil_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VIGIL_SET_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vigil_str_key);
+	__type(value, struct vigil_set_val);
+} str_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VIGIL_SET_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vigil_num_key);
+	__type(value, struct vigil_set_val);
+} num_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VIGIL_POLICIES_MAX);
+	__type(key, __u32);
+	__type(value, struct vigil_policy_state);
+} policy_state SEC(".maps");
+
+/* Wake the reader only once this much is pending; below it the reader
+ * drains on its own poll timeout.  Set by user space before load. */
+const volatile __u64 wakeup_bytes = 65536;
+/* The ABI this object was built with; the agent refuses a mismatch. */
+const volatile __u32 abi_version = VIGIL_ABI_VERSION;
+
+static __always_inline __u64 rb_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct mount *real_mount(struct vfsmount *mnt)
+{
+	return (struct mount *)((char *)mnt - bpf_core_field_offset(struct mount, mnt));
+}
+
+static __always_inline __u32 ns_inum(void *ns_common_ptr)
+{
+	struct ns_common *ns = ns_common_ptr;
+
+	return ns ? BPF_CORE_READ(ns, inum) : 0;
+}
+
+static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid_namespace *pidns = NULL;
+	unsigned int level;
+
+	if (nsp) {
+		ns[VIGIL_NS_UTS] = ns_inum(&BPF_CORE_READ(nsp, uts_ns)->ns);
+		ns[VIGIL_NS_IPC] = ns_inum(&BPF_CORE_READ(nsp, ipc_ns)->ns);
+		ns[VIGIL_NS_MNT] = ns_inum(&BPF_CORE_READ(nsp, mnt_ns)->ns);
+		ns[VIGIL_NS_PID_FOR_CHILDREN] =
+			ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
+		ns[VIGIL_NS_NET] = ns_inum(&BPF_CORE_READ(nsp, net_ns)->ns);
+		if (bpf_core_field_exists(nsp->time_ns)) {
+			ns[VIGIL_NS_TIME] = ns_inum(&BPF_CORE_READ(nsp, time_ns)->ns);
+			ns[VIGIL_NS_TIME_FOR_CHILDREN] =
+				ns_inum(&BPF_CORE_READ(nsp, time_ns_for_children)->ns);
+		}
+		ns[VIGIL_NS_CGROUP] = ns_inum(&BPF_CORE_READ(nsp, cgroup_ns)->ns);
+	}
+	/* The active pid namespace: pid->numbers[pid->level].ns */
+	if (pid) {
+		level = BPF_CORE_READ(pid, level);
+		bpf_probe_read_kernel(&pidns, sizeof(pidns),
+				      (char *)pid + bpf_core_field_offset(struct pid, numbers) +
+					      (__u64)(level & 31) *
+						      bpf_core_type_size(struct upid) +
+					      bpf_core_field_offset(struct upid, ns));
+		if (pidns)
+			ns[VIGIL_NS_PID] = BPF_CORE_READ(pidns, ns.inum);
+	}
+	ns[VIGIL_NS_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
+}
+
+/*
+ * Right-to-left path walk: the path of (dentry, vfsmnt) up to the task's
+ * root is written so that it ends just before bufs->path[VIGIL_PATH_BUF - 1]
+ * (a NUL); w->pos is where it starts.  Each object supplies rtl_bufs(), its
+ * own scratch.  A path longer than the buffer keeps its leaf side and sets
+ * w->trunc.
+ */
+struct rtl_bufs {
+	char path[VIGIL_PATH_BUF + VIGIL_NAME_MAX]; /* slack: masked offset + bounded copy */
+	char name[VIGIL_NAME_MAX];
+};
+
+struct rtl_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 pos;
+	__u32 trunc; /* out of room */
+	__u32 done;  /* reached the root */
+};
+
+static __always_inline struct rtl_bufs *rtl_bufs(void);
+
+/*
+ * One step up a path that is at a mount's root: to the mountpoint in the
+ * parent mount.  Returns 1 when it stepped, 0 when *dentry is no mount's
+ * root (the caller walks on by d_parent), -1 at the global root.
+ */
+static __always_inline int cross_mount(struct dentry **dentry, struct vfsmount **vfsmnt,
+				       struct mount **mnt)
+{
+	struct mount *pmnt;
+
+	if (*dentry != BPF_CORE_READ(*vfsmnt, mnt_root))
+		return 0;
+	pmnt = BPF_CORE_READ(*mnt, mnt_parent);
+	if (pmnt == *mnt)
+		return -1;
+	*dentry = BPF_CORE_READ(*mnt, mnt_mountpoint);
+	*mnt = pmnt;
+	*vfsmnt = (struct vfsmount *)((char *)pmnt + bpf_core_field_offset(struct mount, mnt));
+	return 1;
+}
+
+static long rtl_step(__u64 index, void *ctx)
+{
+	struct rtl_walk *w = ctx;
+	struct dentry *dentry = w->dentry, *parent;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct rtl_bufs *b;
+	long n;
+	__u32 l;
+
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		goto done;
+	switch (cross_mount(&w->dentry, &w->vfsmnt, &w->mnt)) {
+	case 1:
+		return 0;
+	case -1:
+		goto done; /* the global root */
+	}
+	b = rtl_bufs();
+	if (!b)
+		return 1;
+	n = bpf_probe_read_kernel_str(b->name, VIGIL_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
+	if (n <= 1)
+		goto done;
+	l = n - 1;
+	if (l + 1 > w->pos) {
+		w->trunc = 1;
+		return 1;
+	}
+	w->pos -= l;
+	barrier_var(l);
+	bpf_probe_read_kernel(&b->path[w->pos & (VIGIL_PATH_BUF - 1)], l & (VIGIL_NAME_MAX - 1),
+			      b->name);
+	w->pos -= 1;
+	b->path[w->pos & (VIGIL_PATH_BUF - 1)] = '/';
+	/* A dentry that is its own parent and no mount's root is a pseudo
+	 * file (memfd, anonymous inode): its name is the whole path. */
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)
+		goto done;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = 1;
+	return 1;
+}
+
+/* Walk (dentry, vfsmnt) into rtl_bufs()->path; returns the start offset
+ * (the path is NUL-terminated at VIGIL_PATH_BUF - 1).  *trunc is set when
+ * the root side was cut. */
+static __always_inline __u32 rtl_path(struct task_struct *task, struct dentry *dentry,
+				      struct vfsmount *vfsmnt, __u32 *trunc)
+{
+	struct rtl_bufs *b = rtl_bufs();
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct rtl_walk w = {
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.mnt = real_mount(vfsmnt),
+		.root_dentry = BPF_CORE_READ(fs, root.dentry),
+		.root_mnt = BPF_CORE_READ(fs, root.mnt),
+		.pos = VIGIL_PATH_BUF - 1,
+	};
+
+	if (!b)
+		return VIGIL_PATH_BUF - 1;
+	b->path[VIGIL_PATH_BUF - 1] = 0;
+	bpf_loop(VIGIL_PATH_DEPTH, rtl_step, &w, 0);
+	if (!w.done)
+		w.trunc = 1; /* out of room, or deeper than the walk */
+	if (w.pos == VIGIL_PATH_BUF - 1) {
+		w.pos -= 1; /* the root itself */
+		b->path[w.pos & (VIGIL_PATH_BUF - 1)] = '/';
+	}
+	*trunc = w.trunc;
+	return w.pos;
+}
+
+#endif /* VIGIL_COMMON_BPF_H */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * lint.c - vigil policy lint [--quiet] FILE...
+ *
+ * Each file is read (at most VIGIL_YAML_MAX_BYTES), parsed and validated
+ * against this host's kernel (kernel_facts.c).  Every diagnostic goes to
+ * stderr, "FILE: ok" to stdout for each valid file (not with --quiet).
+ * Exit status: 0 when every file is valid (warnings allowed), 1 when any
+ * has an error, 2 on a usage error.  Needs no privileges.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "kernel_facts.h"
+#include "parse.h"
+#include "validate.h"
+#include "yaml_doc.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vigil policy lint [--quiet] FILE...\n"
+		   "\n"
+		   "Check TracingPolicy files as vigild loads them: the YAML, every field\n"
+		   "against Tetragon's schema and what vigil supports, the values, and the\n"
+		   "kernel functions, LSM hooks and tracepoints of this host.  Problems go to\n"
+		   "stderr as FILE:LINE:COLUMN: FIELD: MESSAGE.\n"
+		   "\n"
+		   "  -q, --quiet   do not print \"FILE: ok\" for valid files\n"
+		   "  -h, --help    show this help\n"
+		   "\n"
+		   "exit status: 0 all files valid (warnings allowed), 1 errors, 2 usage\n");
+}
+
+/* Read at most max + 1 bytes of path into a new buffer (so that a larger
+ * file is seen to be larger).  Returns 0 or a negative errno. */
+static int read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = NULL, *nb;
+	ssize_t r;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto cleanup;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				rc = -ENOMEM;
+				goto cleanup;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			goto cleanup;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max)
+			break;
+	}
+	*out = buf;
+	*len = n;
+	buf = NULL;
+cleanup:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+static void print_diags(const struct vigil_diags *ds)
+{
+	char line[4096];
+	size_t i;
+
+	for (i = 0; i < ds->n; i++) {
+		vigil_diag_format(&ds->d[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+}
+
+/* Lint one file: 0 valid, 1 errors. */
+static int lint_one(const char *path, const struct vigil_kernel_facts *k, bool quiet)
+{
+	struct vigil_diags ds = { 0 };
+	struct vigil_policy *p = NULL;
+	char *text = NULL, *name;
+	size_t len = 0;
+	int rc;
+
+	rc = read_file(path, VIGIL_YAML_MAX_BYTES, &text, &len);
+	if (rc) {
+		vigil_diag_add(&ds, VIGIL_DIAG_ERROR, path, (struct vigil_pos){ 0, 0 }, NULL,
+			       "cannot read the file: %s", strerror(-rc));
+	} else if (len > VIGIL_YAML_MAX_BYTES) {
+		vigil_diag_add(&ds, VIGIL_DIAG_ERROR, path, (struct vigil_pos){ 0, 0 }, NULL,
+			       "the file is larger than %u MiB", VIGIL_YAML_MAX_BYTES >> 20);
+	} else if (vigil_policy_parse(path, text, len, &p, &ds) == 0) {
+		vigil_policy_validate(p, k, &ds);
+	}
+	print_diags(&ds);
+	rc = ds.nerrors ? 1 : 0;
+	if (!rc && !quiet) {
+		name = vigil_escape_dup(path);
+		printf("%s: ok\n", name ? name : "?");
+		free(name);
+	}
+	vigil_policy_free(p);
+	vigil_diags_free(&ds);
+	free(text);
+	return rc;
+}
+
+int cmd_policy_lint(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct host_facts *hf;
+	bool quiet = false;
+	int c, i, rc = 0;
+
+	argv[0] = (char *)"vigil policy lint"; /* getopt's messages name it */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	hf = host_facts_open();
+	if (!hf) {
+		fprintf(stderr, "vigil policy lint: out of memory\n");
+		return 1;
+	}
+	for (i = optind; i < argc; i++)
+		rc |= lint_one(argv[i], host_facts_get(hf), quiet);
+	host_facts_close(hf);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * compile.c - validated model -> plan: for each hook, where it runs on this
+ * kernel (the fallback chain) and its typed configuration; for each value
+ * list, the trie entries.
+ *
+ * Fallback chain for a hook:
+ *   lsmhooks HOOK:          BPF-LSM; else, for bprm_check_security without
+ *                           Override, the exec tracepoint; else refused
+ *   kprobes security_X:     kprobe, unless it needs Override and the kernel
+ *                           has no bpf_override_return; else the LSM hook X;
+ *                           else (exec hook, no Override) the exec
+ *                           tracepoint; else refused
+ *   kprobes other:          kprobe (syscall: the wrapper); Override needs
+ *                           bpf_override_return; else refused
+ * Every refusal names the kernel feature that is missing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan.h"
+#include "values.h"
+
+struct cc {
+	const struct vigil_policy *p;
+	const struct vigil_kernel_features *f;
+	struct vigil_plan *plan;
+	struct vigil_diags *ds;
+	size_t cap_strs, cap_nums;
+	int err;
+	char path[160];
+};
+
+__attribute__((format(printf, 3, 4))) static void fail(struct cc *c, struct vigil_pos pos,
+						       const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vigil_diag_add(c->ds, VIGIL_DIAG_ERROR, c->p->file, pos, c->path, "%s", msg);
+	if (!c->err)
+		c->err = -EINVAL;
+}
+
+static uint32_t new_set(struct cc *c)
+{
+	return (c->plan->policy_id << 16) | (++c->plan->nsets & 0xffff);
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, nc * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+/* Add string s to set; reversed for postfix; with its NUL for equality. */
+static void add_str(struct cc *c, uint32_t set, const char *s, uint8_t kind)
+{
+	struct vigil_str_key *k;
+	size_t len = strlen(s), i, n;
+
+	if (grow((void **)&c->plan->strs, &c->cap_strs, c->plan->nstrs, sizeof(*k))) {
+		c->err = -ENOMEM;
+		return;
+	}
+	k = &c->plan->strs[c->plan->nstrs++];
+	memset(k, 0, sizeof(*k));
+	k->set = set;
+	n = len < VIGIL_KEY_STR - 1 ? len : VIGIL_KEY_STR - 1;
+	if (kind == VIGIL_MK_STR_POSTFIX) {
+		for (i = 0; i < n; i++)
+			k->s[i] = s[len - 1 - i];
+	} else {
+		memcpy(k->s, s, n);
+	}
+	if (kind == VIGIL_MK_STR_EQ)
+		n++; /* the NUL: only an equal string matches */
+	k->prefixlen = 32 + 8 * (uint32_t)n;
+}
+
+static void add_num(struct cc *c, uint32_t set, uint64_t v)
+{
+	struct vigil_num_key *k;
+	int i;
+
+	if (grow((void **)&c->plan->nums, &c->cap_nums, c->plan->nnums, sizeof(*k))) {
+		c->err = -ENOMEM;
+		return;
+	}
+	k = &c->plan->nums[c->plan->nnums++];
+	memset(k, 0, sizeof(*k));
+	k->prefixlen = 32 + 64;
+	k->set = set;
+	for (i = 0; i < 8; i++)
+		k->v[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static const char *arg_type_name(const struct vigil_arg *a)
+{
+	return a->type_name ? a->type_name : "?";
+}
+
+static int map_arg(struct cc *c, const struct vigil_arg *a, struct vigil_hook_arg *ha)
+{
+	memset(ha, 0, sizeof(*ha));
+	ha->index = (uint8_t)a->index;
+	if (vigil_arg_type_is_int(a->type)) {
+		ha->type = VIGIL_AT_INT;
+		ha->width = (uint8_t)(vigil_arg_type_bits(a->type) / 8);
+		if (vigil_arg_type_is_signed(a->type))
+			ha->flags |= VIGIL_ARG_F_SIGNED;
+		return 0;
+	}
+	switch (a->type) {
+	case VIGIL_ARG_LINUX_BINPRM:
+		ha->type = VIGIL_AT_LINUX_BINPRM;
+		return 0;
+	case VIGIL_ARG_FILE:
+		ha->type = VIGIL_AT_FILE;
+		return 0;
+	case VIGIL_ARG_PATH:
+		ha->type = VIGIL_AT_PATH;
+		return 0;
+	default:
+		fail(c, a->pos, "argument type \"%s\" is not supported by vigil yet",
+		     arg_type_name(a));
+		return -EINVAL;
+	}
+}
+
+static int slot_of(const struct vigil_hook *h, unsigned index)
+{
+	size_t i;
+
+	for (i = 0; i < h->nargs; i++)
+		if (h->args[i].index == index)
+			return (int)i;
+	return -1;
+}
+
+static bool is_str_arg(uint8_t t)
+{
+	return t == VIGIL_AT_LINUX_BINPRM || t == VIGIL_AT_FILE || t == VIGIL_AT_PATH;
+}
+
+static void compile_match_arg(struct cc *c, const struct vigil_hook *h,
+			      const struct vigil_match_arg *m, struct vigil_sel_cfg *sel,
+			      const struct vigil_hook_cfg *cfg)
+{
+	struct vigil_sel_arg *f;
+	int slot = slot_of(h, m->index);
+	uint8_t type;
+	size_t i;
+
+	if (slot < 0) {
+		fail(c, m->pos, "matchArgs refers to an argument the hook does not declare");
+		return;
+	}
+	if (sel->nargs >= VIGIL_SEL_ARGS) {
+		fail(c, m->pos, "at most 8 matchArgs filters per selector");
+		return;
+	}
+	type = cfg->args[slot].type;
+	f = &sel->args[sel->nargs++];
+	memset(f, 0, sizeof(*f));
+	f->slot = (uint8_t)slot;
+	switch (m->op) {
+	case VIGIL_OP_NOT_EQUAL:
+		f->negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_EQUAL:
+		f->kind = is_str_arg(type) ? VIGIL_MK_STR_EQ : VIGIL_MK_INT_EQ;
+		break;
+	case VIGIL_OP_NOT_PREFIX:
+		f->negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_PREFIX:
+		f->kind = VIGIL_MK_STR_PREFIX;
+		break;
+	case VIGIL_OP_NOT_POSTFIX:
+		f->negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_POSTFIX:
+		f->kind = VIGIL_MK_STR_POSTFIX;
+		break;
+	case VIGIL_OP_GT:
+		f->kind = VIGIL_MK_INT_GT;
+		break;
+	case VIGIL_OP_LT:
+		f->kind = VIGIL_MK_INT_LT;
+		break;
+	case VIGIL_OP_MASK:
+		f->kind = VIGIL_MK_INT_MASK;
+		break;
+	default:
+		fail(c, m->pos, "this matchArgs operator is not supported by vigil yet");
+		return;
+	}
+	if ((f->kind == VIGIL_MK_STR_PREFIX || f->kind == VIGIL_MK_STR_POSTFIX ||
+	     f->kind == VIGIL_MK_STR_EQ) != is_str_arg(type)) {
+		fail(c, m->pos, "operator does not apply to an argument of this type");
+		return;
+	}
+	if (f->kind == VIGIL_MK_STR_EQ || f->kind == VIGIL_MK_STR_PREFIX ||
+	    f->kind == VIGIL_MK_STR_POSTFIX || f->kind == VIGIL_MK_INT_EQ)
+		f->set = new_set(c);
+	for (i = 0; i < m->values.n; i++) {
+		const struct vigil_value *v = &m->values.v[i];
+		const struct vigil_arg *a = &h->args[slot];
+		int64_t sv = 0;
+		uint64_t uv = 0;
+		bool sgn = vigil_arg_type_is_signed(a->type);
+
+		if (is_str_arg(type)) {
+			char target[VIGIL_KEY_STR];
+
+			if (strlen(v->s) > VIGIL_KEY_STR - 1) {
+				fail(c, v->pos, "a string value is at most 251 bytes");
+				continue;
+			}
+			add_str(c, f->set, v->s, f->kind);
+			/* Directories that are links: "/bin/sh" also stands for
+			 * "/usr/bin/sh", the name a PATH lookup gives exec. */
+			if (f->kind == VIGIL_MK_STR_EQ && c->f->resolve &&
+			    c->f->resolve(c->f->resolve_ctx, v->s, target, sizeof(target)) == 1 &&
+			    strcmp(target, v->s))
+				add_str(c, f->set, target, f->kind);
+			continue;
+		}
+		if (vigil_parse_int(v->s, a->type, &sv, &uv)) {
+			fail(c, v->pos, "\"%s\" is not a valid %s value", v->s, arg_type_name(a));
+			continue;
+		}
+		switch (f->kind) {
+		case VIGIL_MK_INT_EQ:
+			add_num(c, f->set, uv);
+			break;
+		case VIGIL_MK_INT_GT: /* greater than any value: than the least */
+			if (i == 0 || (sgn ? sv < (int64_t)f->value : uv < f->value))
+				f->value = uv;
+			break;
+		case VIGIL_MK_INT_LT: /* less than any value: than the greatest */
+			if (i == 0 || (sgn ? sv > (int64_t)f->value : uv > f->value))
+				f->value = uv;
+			break;
+		case VIGIL_MK_INT_MASK:
+			f->value |= uv;
+			break;
+		}
+	}
+}
+
+static void compile_bins(struct cc *c, const struct vigil_match_binaries *b, size_t n,
+			 struct vigil_sel_bin *out, const char *what)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return;
+	if (n > 1) {
+		fail(c, b[1].pos, "at most one %s filter per selector", what);
+		return;
+	}
+	if (b->follow_children) {
+		fail(c, b->pos, "%s followChildren is not supported by vigil yet", what);
+		return;
+	}
+	switch (b->op) {
+	case VIGIL_BIN_NOT_IN:
+		out->negate = 1;
+		/* fallthrough */
+	case VIGIL_BIN_IN:
+		out->kind = VIGIL_MK_STR_EQ;
+		break;
+	case VIGIL_BIN_NOT_PREFIX:
+		out->negate = 1;
+		/* fallthrough */
+	case VIGIL_BIN_PREFIX:
+		out->kind = VIGIL_MK_STR_PREFIX;
+		break;
+	case VIGIL_BIN_NOT_POSTFIX:
+		out->negate = 1;
+		/* fallthrough */
+	case VIGIL_BIN_POSTFIX:
+		out->kind = VIGIL_MK_STR_POSTFIX;
+		break;
+	default:
+		fail(c, b->pos, "unknown %s operator", what);
+		return;
+	}
+	out->set = new_set(c);
+	for (i = 0; i < b->values.n; i++) {
+		if (strlen(b->values.v[i].s) > VIGIL_KEY_STR - 1) {
+			fail(c, b->values.v[i].pos, "a binary path is at most 251 bytes");
+			continue;
+		}
+		add_str(c, out->set, b->values.v[i].s, out->kind);
+	}
+}
+
+static void compile_ns(struct cc *c, const struct vigil_match_ns *m, size_t n,
+		       struct vigil_sel_ns *out)
+{
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		unsigned t = m[i].ns;
+
+		if (t >= VIGIL_NS_COUNT || (out->mask & (1U << t))) {
+			fail(c, m[i].pos, "one matchNamespaces filter per namespace type");
+			continue;
+		}
+		out->mask |= 1U << t;
+		if (m[i].not_in)
+			out->negate |= 1U << t;
+		out->set[t] = new_set(c);
+		for (j = 0; j < m[i].values.n; j++) {
+			uint32_t inum = 0;
+			bool host = false;
+
+			if (vigil_parse_ns_value(m[i].values.v[j].s, &inum, &host)) {
+				fail(c, m[i].values.v[j].pos,
+				     "\"%s\" is not a namespace inode number or host_ns",
+				     m[i].values.v[j].s);
+				continue;
+			}
+			add_num(c, out->set[t], host ? c->f->host_ns[t] : inum);
+		}
+	}
+}
+
+static void compile_pids(struct cc *c, const struct vigil_match_pids *m, size_t n,
+			 struct vigil_sel_cfg *sel)
+{
+	size_t j;
+
+	if (!n)
+		return;
+	if (n > 1) {
+		fail(c, m[1].pos, "at most one matchPIDs filter per selector");
+		return;
+	}
+	if (m->follow_forks || m->is_namespace_pid) {
+		fail(c, m->pos,
+		     "matchPIDs followForks and isNamespacePID are not supported by vigil yet");
+		return;
+	}
+	sel->flags |= VIGIL_SEL_F_PID | (m->not_in ? VIGIL_SEL_F_PID_NOT : 0);
+	sel->pid_set = new_set(c);
+	for (j = 0; j < m->values.n; j++) {
+		uint32_t pid;
+
+		if (vigil_parse_u32(m->values.v[j].s, &pid)) {
+			fail(c, m->values.v[j].pos, "\"%s\" is not a process id", m->values.v[j].s);
+			continue;
+		}
+		add_num(c, sel->pid_set, pid);
+	}
+}
+
+static void compile_actions(struct cc *c, const struct vigil_hook *h, enum vigil_attach attach,
+			    const struct vigil_action *a, size_t n, struct vigil_sel_cfg *sel)
+{
+	bool nopost = false;
+	size_t i;
+
+	sel->actions = 0;
+	for (i = 0; i < n; i++) {
+		switch (a[i].kind) {
+		case VIGIL_ACT_POST:
+			if (a[i].rate_limit_ns)
+				fail(c, a[i].pos, "Post rateLimit is not supported by vigil yet");
+			sel->actions |= VIGIL_ACTION_POST;
+			break;
+		case VIGIL_ACT_NOPOST:
+			nopost = true;
+			break;
+		case VIGIL_ACT_SIGKILL:
+			sel->actions |= VIGIL_ACTION_SIGKILL;
+			break;
+		case VIGIL_ACT_SIGNAL:
+			sel->actions |= VIGIL_ACTION_SIGNAL;
+			sel->signal = (uint32_t)a[i].arg_sig;
+			break;
+		case VIGIL_ACT_OVERRIDE:
+			if (attach != VIGIL_ATTACH_LSM) {
+				fail(c, a[i].pos,
+				     "Override on %s cannot run here: it needs BPF-LSM or "
+				     "bpf_override_return, and this kernel has neither for this "
+				     "hook",
+				     h->call);
+				break;
+			}
+			sel->actions |= VIGIL_ACTION_OVERRIDE;
+			sel->error = a[i].arg_error;
+			break;
+		default:
+			fail(c, a[i].pos, "this action is not supported by vigil yet");
+		}
+	}
+	/* Every action is reported unless NoPost says otherwise. */
+	if (!nopost)
+		sel->actions |= VIGIL_ACTION_POST;
+}
+
+const char *vigil_lsm_hook_for(const char *fn, char *buf, size_t bufsz)
+{
+	if (strncmp(fn, "security_", 9) != 0 || !fn[9])
+		return NULL;
+	if (!strcmp(fn, "security_bprm_check"))
+		snprintf(buf, bufsz, "bprm_check_security");
+	else
+		snprintf(buf, bufsz, "%s", fn + 9);
+	return buf;
+}
+
+static bool is_exec_hook(const struct vigil_hook *h)
+{
+	return (h->kind == VIGIL_HOOK_KPROBE && !strcmp(h->call, "security_bprm_check")) ||
+	       (h->kind == VIGIL_HOOK_LSM && !strcmp(h->call, "bprm_check_security"));
+}
+
+static bool wants_override(const struct vigil_hook *h)
+{
+	size_t i, j;
+
+	for (i = 0; i < h->nselectors; i++)
+		for (j = 0; j < h->selectors[i].nactions; j++)
+			if (h->selectors[i].actions[j].kind == VIGIL_ACT_OVERRIDE)
+				return true;
+	return false;
+}
+
+/* Where hook h runs on this kernel (the fallback chain above). */
+static int choose_attach(struct cc *c, const struct vigil_hook *h, struct vigil_plan_hook *ph)
+{
+	const struct vigil_kernel_features *f = c->f;
+	bool ovr = wants_override(h);
+	bool exec_ok = is_exec_hook(h) && !ovr && f->exec_tracepoint && h->nargs <= 1 &&
+		       (h->nargs == 0 ||
+			(h->args[0].index == 0 && h->args[0].type == VIGIL_ARG_LINUX_BINPRM));
+	char lsm[128];
+
+	if (h->kind == VIGIL_HOOK_TRACEPOINT) {
+		fail(c, h->pos, "tracepoint hooks are not supported by vigil yet");
+		return -EINVAL;
+	}
+	if (h->kind == VIGIL_HOOK_LSM) {
+		if (f->lsm) {
+			ph->attach = VIGIL_ATTACH_LSM;
+			snprintf(ph->target, sizeof(ph->target), "%s", h->call);
+			snprintf(ph->how, sizeof(ph->how), "BPF-LSM hook %.127s", h->call);
+			return 0;
+		}
+		goto exec_fallback;
+	}
+	if (f->kprobes && (!ovr || f->override_return)) {
+		if (h->syscall) {
+			ph->attach = VIGIL_ATTACH_KPROBE_SYSCALL;
+			snprintf(ph->target, sizeof(ph->target), "%s%s",
+				 f->syscall_prefix ? f->syscall_prefix : "",
+				 strncmp(h->call, "sys_", 4) ? h->call : h->call + 4);
+		} else {
+			ph->attach = VIGIL_ATTACH_KPROBE;
+			snprintf(ph->target, sizeof(ph->target), "%s", h->call);
+		}
+		snprintf(ph->how, sizeof(ph->how), "kprobe on %.127s", ph->target);
+		if (ovr) {
+			fail(c, h->pos, "Override on a kprobe is not supported by vigil yet");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (f->lsm && vigil_lsm_hook_for(h->call, lsm, sizeof(lsm))) {
+		ph->attach = VIGIL_ATTACH_LSM;
+		snprintf(ph->target, sizeof(ph->target), "%s", lsm);
+		snprintf(ph->how, sizeof(ph->how),
+			 "BPF-LSM hook %.100s, standing in for a kprobe on %.120s (%s)", lsm,
+			 h->call,
+			 f->kprobes ? "Override needs bpf_override_return, which this kernel lacks"
+				    : "this kernel has no kprobes");
+		return 0;
+	}
+exec_fallback:
+	if (exec_ok) {
+		ph->attach = VIGIL_ATTACH_EXEC_TRACEPOINT;
+		snprintf(ph->target, sizeof(ph->target), "sched_process_exec");
+		snprintf(ph->how, sizeof(ph->how),
+			 "tp_btf/sched_process_exec, standing in for %.120s: this kernel has "
+			 "neither "
+			 "kprobes nor BPF-LSM; the new image is stopped before its first "
+			 "instruction",
+			 h->call);
+		return 0;
+	}
+	if (h->kind == VIGIL_HOOK_LSM)
+		fail(c, h->pos,
+		     "LSM hook %s cannot run here: this kernel does not offer BPF-LSM (boot with "
+		     "lsm=...,bpf)%s",
+		     h->call,
+		     is_exec_hook(h) ? "; without Override it would run on the exec tracepoint"
+				     : "");
+	else if (ovr && f->kprobes)
+		fail(c, h->pos,
+		     "Override on a kprobe on %s cannot run here: this kernel has no "
+		     "bpf_override_return "
+		     "(CONFIG_BPF_KPROBE_OVERRIDE) and no BPF-LSM hook stands in for it",
+		     h->call);
+	else
+		fail(c, h->pos,
+		     "kprobe on %s cannot run here: this kernel has no kprobes, and no BPF-LSM "
+		     "hook or "
+		     "tracepoint stands in for it%s",
+		     h->call,
+		     is_exec_hook(h) ? " with these actions (Override needs BPF-LSM)" : "");
+	return -EINVAL;
+}
+
+static void compile_hook(struct cc *c, size_t hi, const struct vigil_hook *h)
+{
+	struct vigil_plan_hook *ph = &c->plan->hooks[c->plan->nhooks];
+	struct vigil_hook_cfg *cfg = &ph->cfg;
+	size_t i, j;
+
+	memset(ph, 0, sizeof(*ph));
+	ph->src = h;
+	snprintf(c->path, sizeof(c->path), "spec.%s[%zu]",
+		 h->kind == VIGIL_HOOK_KPROBE ? "kprobes"
+		 : h->kind == VIGIL_HOOK_LSM  ? "lsmhooks"
+					      : "tracepoints",
+		 hi);
+	if (choose_attach(c, h, ph))
+		return;
+	cfg->hook = (c->plan->policy_id << 12) | (uint32_t)c->plan->nhooks;
+	cfg->policy = c->plan->policy_id;
+	cfg->attach = (uint8_t)ph->attach;
+	if (h->nargs > VIGIL_HOOK_ARGS) {
+		fail(c, h->pos, "at most 8 args per hook");
+		return;
+	}
+	if (h->nselectors > VIGIL_SELECTORS) {
+		fail(c, h->pos, "at most 5 selectors per hook");
+		return;
+	}
+	cfg->nargs = (uint8_t)h->nargs;
+	for (i = 0; i < h->nargs; i++)
+		if (map_arg(c, &h->args[i], &cfg->args[i]))
+			return;
+	cfg->nsel = (uint8_t)h->nselectors;
+	for (i = 0; i < h->nselectors; i++) {
+		const struct vigil_selector *s = &h->selectors[i];
+		struct vigil_sel_cfg *sel = &cfg->sel[i];
+
+		if (s->nret_args || s->ncaps) {
+			fail(c, s->pos, "%s is not supported by vigil yet",
+			     s->nret_args ? "matchReturnArgs" : "matchCapabilities");
+			continue;
+		}
+		for (j = 0; j < s->nargs; j++)
+			compile_match_arg(c, h, &s->args[j], sel, cfg);
+		compile_bins(c, s->bins, s->nbins, &sel->bin, "matchBinaries");
+		compile_bins(c, s->parent_bins, s->nparent_bins, &sel->pbin, "matchParentBinaries");
+		compile_ns(c, s->ns, s->nns, &sel->ns);
+		compile_pids(c, s->pids, s->npids, sel);
+		compile_actions(c, h, ph->attach, s->actions, s->nactions, sel);
+	}
+	c->plan->nhooks++;
+}
+
+int vigil_policy_compile(const struct vigil_policy *p, const struct vigil_kernel_features *f,
+			 uint32_t policy_id, struct vigil_plan *plan, struct vigil_diags *ds)
+{
+	struct cc c = { .p = p, .f = f, .plan = plan, .ds = ds };
+	size_t i;
+
+	memset(plan, 0, sizeof(*plan));
+	if (policy_id >= VIGIL_POLICIES_MAX)
+		return -ERANGE;
+	plan->policy_id = policy_id;
+	if (p->nhooks > VIGIL_PLAN_HOOKS_PER_POLICY) {
+		vigil_diag_add(ds, VIGIL_DIAG_ERROR, p->file, p->pos, "spec",
+			       "at most %u hooks per policy", VIGIL_PLAN_HOOKS_PER_POLICY);
+		return -EINVAL;
+	}
+	plan->hooks = calloc(p->nhooks ? p->nhooks : 1, sizeof(*plan->hooks));
+	if (!plan->hooks)
+		return -ENOMEM;
+	for (i = 0; i < p->nhooks && c.err != -ENOMEM; i++)
+		compile_hook(&c, i, &p->hooks[i]);
+	if (!c.err && plan->nsets >= VIGIL_PLAN_SETS_PER_POLICY) {
+		vigil_diag_add(ds, VIGIL_DIAG_ERROR, p->file, p->pos, "spec",
+			       "more than %u value lists in one policy",
+			       VIGIL_PLAN_SETS_PER_POLICY - 1);
+		c.err = -EINVAL;
+	}
+	if (c.err)
+		vigil_plan_free(plan);
+	return c.err;
+}
+
+void vigil_plan_free(struct vigil_plan *plan)
+{
+	free(plan->hooks);
+	free(plan->strs);
+	free(plan->nums);
+	memset(plan, 0, sizeof(*plan));
+}
+
+size_t vigil_plan_set_bytes(const struct vigil_plan *plan)
+{
+	/* An LPM trie node: the key data, the value and about 48 bytes of
+	 * node header and allocator overhead; an intermediate node per entry
+	 * at worst. */
+	size_t str = sizeof(struct vigil_str_key) - 4 + sizeof(struct vigil_set_val) + 48;
+	size_t num = sizeof(struct vigil_num_key) - 4 + sizeof(struct vigil_set_val) + 48;
+
+	return 2 * (plan->nstrs * str + plan->nnums * num);
+}

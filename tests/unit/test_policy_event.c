@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Policy events: decoding of the ring-buffer message (every malformed
+ * shape refused) and Tetragon's JSON and the compact line for
+ * process_kprobe and process_lsm.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include "encode.h"
+#include "event.h"
+
+struct msg {
+	struct vigil_policy_event ev;
+	char data[1024];
+};
+
+/* A message with one path argument (type t) and one integer. */
+static size_t build(struct msg *m, uint8_t t, const char *path)
+{
+	struct vigil_arg_rec rec = { 0 };
+	size_t off = 0, len = strlen(path) + 1;
+
+	memset(m, 0, sizeof(*m));
+	m->ev.hdr.type = VIGIL_MSG_POLICY;
+	m->ev.proc.pid = 42;
+	m->ev.proc.ktime = 1000;
+	m->ev.hook = (3U << 12) | 1;
+	m->ev.action = VIGIL_ACTION_SIGKILL | VIGIL_ACTION_POST;
+	rec.slot = 0;
+	rec.type = t;
+	rec.len = (uint16_t)len;
+	memcpy(m->data + off, &rec, sizeof(rec));
+	off += sizeof(rec);
+	memcpy(m->data + off, path, len);
+	off += len;
+	memset(&rec, 0, sizeof(rec));
+	rec.slot = 1;
+	rec.type = VIGIL_AT_INT;
+	rec.num = (uint64_t)-5;
+	memcpy(m->data + off, &rec, sizeof(rec));
+	off += sizeof(rec);
+	m->ev.nargs = 2;
+	m->ev.data_len = (uint16_t)off;
+	m->ev.hdr.size = (uint32_t)(sizeof(m->ev) + off);
+	return m->ev.hdr.size;
+}
+
+static void test_decode(void **state)
+{
+	struct vigil_policy_event_info *info = malloc(sizeof(*info));
+	struct msg m;
+	size_t size = build(&m, VIGIL_AT_LINUX_BINPRM, "/usr/bin/dash");
+
+	(void)state;
+	assert_int_equal(vigil_decode_policy(&m, size, info), 0);
+	assert_int_equal(info->nargs, 2);
+	assert_int_equal(info->raw->hook, (3U << 12) | 1);
+	assert_int_equal(info->args[0].type, VIGIL_AT_LINUX_BINPRM);
+	assert_string_equal(info->args[0].str, "/usr/bin/dash");
+	assert_int_equal(info->args[1].type, VIGIL_AT_INT);
+	assert_int_equal((int64_t)info->args[1].num, -5);
+	free(info);
+}
+
+static void test_decode_sanitises_utf8(void **state)
+{
+	struct vigil_policy_event_info *info = malloc(sizeof(*info));
+	struct msg m;
+	size_t size = build(&m, VIGIL_AT_FILE, "/tmp/\xff\xfe");
+
+	(void)state;
+	assert_int_equal(vigil_decode_policy(&m, size, info), 0);
+	assert_string_equal(info->args[0].str, "/tmp/\xef\xbf\xbd\xef\xbf\xbd");
+	free(info);
+}
+
+static void test_decode_refuses_malformed(void **state)
+{
+	struct vigil_policy_event_info *info = malloc(sizeof(*info));
+	struct vigil_arg_rec *rec;
+	struct msg m;
+	size_t size;
+
+	(void)state;
+	/* Shorter than the fixed part. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	assert_int_equal(vigil_decode_policy(&m, sizeof(m.ev) - 1, info), -EINVAL);
+	/* data_len beyond the message. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	m.ev.data_len += 1;
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	/* More arguments than a hook has. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	m.ev.nargs = VIGIL_HOOK_ARGS + 1;
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	/* More records announced than the data holds. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	m.ev.nargs = 3;
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	/* A string without its NUL. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	m.data[sizeof(*rec) + 2] = 'x';
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	/* A record longer than the data. */
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	rec = (struct vigil_arg_rec *)m.data;
+	rec->len = 1000;
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	/* An unknown argument type, a slot out of range. */
+	size = build(&m, VIGIL_AT_COUNT, "/a");
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	size = build(&m, VIGIL_AT_FILE, "/a");
+	rec->slot = VIGIL_HOOK_ARGS;
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	free(info);
+}
+
+static char *encode(const struct vigil_out_policy *pol, bool compact)
+{
+	static const struct vigil_encode_ctx ctx = { .node_name = "n1" };
+	struct vigil_out_event ev = { .kind = VIGIL_OUT_POLICY, .ktime = 5, .pol = pol };
+	struct vigil_exec_desc d = { .pid = 42, .tid = 42, .ktime = 1000, .binary = "/bin/sh" };
+	struct vigil_cache *c = vigil_cache_new();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(c);
+	assert_non_null(f);
+	ev.proc = vigil_cache_exec(c, &d);
+	assert_non_null(ev.proc);
+	if (compact)
+		assert_int_equal(vigil_write_compact(f, &ctx, &ev), 0);
+	else
+		assert_int_equal(vigil_write_json(f, &ctx, &ev), 0);
+	fclose(f);
+	vigil_process_put(c, ev.proc);
+	vigil_cache_free(c);
+	return buf;
+}
+
+static void test_json_kprobe(void **state)
+{
+	static char *const tags[] = { "shell", "container" };
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_KPROBE,
+		.policy_name = "block-shell-exec",
+		.function_name = "security_bprm_check",
+		.message = "shell blocked",
+		.tags = tags,
+		.ntags = 2,
+		.action = VIGIL_ACTION_SIGKILL | VIGIL_ACTION_POST,
+		.nargs = 3,
+		.args = { { .type = VIGIL_AT_LINUX_BINPRM, .str = "/usr/bin/dash" },
+			  { .type = VIGIL_AT_INT,
+			    .type_name = "int",
+			    .num = (uint64_t)-5,
+			    .label = "mode" },
+			  { .type = VIGIL_AT_INT, .type_name = "size_t", .num = 1ULL << 40 } },
+	};
+	char *s = encode(&pol, false);
+	struct json_object *root = json_tokener_parse(s), *k, *v;
+
+	(void)state;
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "process_kprobe", &k));
+	assert_true(json_object_object_get_ex(k, "function_name", &v));
+	assert_string_equal(json_object_get_string(v), "security_bprm_check");
+	assert_true(json_object_object_get_ex(k, "action", &v));
+	assert_string_equal(json_object_get_string(v), "KPROBE_ACTION_SIGKILL");
+	assert_true(json_object_object_get_ex(k, "policy_name", &v));
+	assert_string_equal(json_object_get_string(v), "block-shell-exec");
+	assert_true(json_object_object_get_ex(k, "message", &v));
+	assert_string_equal(json_object_get_string(v), "shell blocked");
+	assert_true(json_object_object_get_ex(k, "tags", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	assert_true(json_object_object_get_ex(k, "args", &v));
+	assert_int_equal(json_object_array_length(v), 3);
+	assert_string_equal(
+		json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+		"[{\"linux_binprm_arg\":{\"path\":\"/usr/bin/dash\"}},"
+		"{\"int_arg\":-5,\"label\":\"mode\"},{\"size_arg\":\"1099511627776\"}]");
+	assert_true(json_object_object_get_ex(k, "process", &v));
+	assert_true(json_object_object_get_ex(root, "node_name", &v));
+	json_object_put(root);
+	free(s);
+}
+
+static void test_json_lsm_and_compact(void **state)
+{
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_LSM,
+		.policy_name = "deny",
+		.function_name = "file_open",
+		.action = VIGIL_ACTION_OVERRIDE | VIGIL_ACTION_POST,
+		.nargs = 1,
+		.args = { { .type = VIGIL_AT_FILE, .str = "/etc/shadow" } },
+	};
+	char *s = encode(&pol, false);
+	struct json_object *root = json_tokener_parse(s), *k, *v;
+
+	(void)state;
+	assert_true(json_object_object_get_ex(root, "process_lsm", &k));
+	assert_true(json_object_object_get_ex(k, "action", &v));
+	assert_string_equal(json_object_get_string(v), "KPROBE_ACTION_OVERRIDE");
+	assert_false(json_object_object_get_ex(k, "message", &v));
+	assert_false(json_object_object_get_ex(k, "tags", &v));
+	json_object_put(root);
+	free(s);
+	s = encode(&pol, true);
+	assert_string_equal(s, "🔒 denied  n1 /bin/sh file_open /etc/shadow\n");
+	free(s);
+	pol.monitor = true;
+	pol.action = VIGIL_ACTION_SIGKILL | VIGIL_ACTION_POST;
+	s = encode(&pol, true);
+	assert_string_equal(s, "💀 would-kill n1 /bin/sh file_open /etc/shadow\n");
+	free(s);
+}
+
+static void test_action_names(void **state)
+{
+	(void)state;
+	assert_string_equal(vigil_action_name(VIGIL_ACTION_POST), "KPROBE_ACTION_POST");
+	assert_string_equal(vigil_action_name(VIGIL_ACTION_SIGKILL | VIGIL_ACTION_OVERRIDE),
+			    "KPROBE_ACTION_SIGKILL");
+	assert_string_equal(vigil_action_name(VIGIL_ACTION_SIGNAL), "KPROBE_ACTION_SIGNAL");
+	assert_string_equal(vigil_action_name(0), "KPROBE_ACTION_NOPOST");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_decode_sanitises_utf8),
+		cmocka_unit_test(test_decode_refuses_malformed),
+		cmocka_unit_test(test_json_kprobe),
+		cmocka_unit_test(test_json_lsm_and_compact),
+		cmocka_unit_test(test_action_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
