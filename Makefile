@@ -20,7 +20,7 @@ CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-Ibpf-lsm -Iagent -Ipolicy -I$(BUILD)/bpf -MMD -MP
 CFLAGS   ?= -O2
 LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml
-CLI_LDLIBS := -lbpf -lelf -lz -lyaml
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -104,7 +104,9 @@ $(BUILD)/libvigil-policy-san.a: $(POLICY_SAN_OBJS)
 $(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-policy.a
+# The CLI takes vigild's kernel probe and policy features from the agent
+# core (lint --explain).
+$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
 	$(CC) $(CFLAGS) -o $@ $^ $(CLI_LDLIBS)
 
 $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin

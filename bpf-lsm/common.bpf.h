@@ -155,15 +155,18 @@ struct rtl_walk {
 static __always_inline struct rtl_bufs *rtl_bufs(void);
 
 /*
- * One step up a path that is at a mount's root: to the mountpoint in the
- * parent mount.  Returns 1 when it stepped, 0 when *dentry is no mount's
- * root (the caller walks on by d_parent), -1 at the global root.
+ * Before a path walk takes the name of *dentry: stop at the task's root or
+ * the global root (-1), or, at a mount's root, step to the mountpoint in
+ * the parent mount (1), else go on with *dentry (0).
  */
-static __always_inline int cross_mount(struct dentry **dentry, struct vfsmount **vfsmnt,
-				       struct mount **mnt)
+static __always_inline int walk_climb(struct dentry **dentry, struct vfsmount **vfsmnt,
+				      struct mount **mnt, struct dentry *root_dentry,
+				      struct vfsmount *root_mnt)
 {
 	struct mount *pmnt;
 
+	if (*dentry == root_dentry && *vfsmnt == root_mnt)
+		return -1;
 	if (*dentry != BPF_CORE_READ(*vfsmnt, mnt_root))
 		return 0;
 	pmnt = BPF_CORE_READ(*mnt, mnt_parent);
@@ -178,20 +181,17 @@ static __always_inline int cross_mount(struct dentry **dentry, struct vfsmount *
 static long rtl_step(__u64 index, void *ctx)
 {
 	struct rtl_walk *w = ctx;
-	struct dentry *dentry = w->dentry, *parent;
-	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *dentry, *parent;
 	struct rtl_bufs *b;
 	long n;
 	__u32 l;
 
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+	n = walk_climb(&w->dentry, &w->vfsmnt, &w->mnt, w->root_dentry, w->root_mnt);
+	if (n > 0)
+		return 0; /* crossed into the parent mount */
+	if (n < 0)
 		goto done;
-	switch (cross_mount(&w->dentry, &w->vfsmnt, &w->mnt)) {
-	case 1:
-		return 0;
-	case -1:
-		goto done; /* the global root */
-	}
+	dentry = w->dentry;
 	b = rtl_bufs();
 	if (!b)
 		return 1;

@@ -128,21 +128,18 @@ static __always_inline char *scratch_data(void)
 static long walk_step(__u64 index, void *ctx)
 {
 	struct walk *w = ctx;
-	/* Locals: CO-RE reads must not see struct walk, which the kernel lacks. */
-	struct dentry *dentry = w->dentry, *parent;
-	struct vfsmount *vfsmnt = w->vfsmnt;
+	/* A local: CO-RE reads must not see struct walk, which the kernel lacks. */
+	struct dentry *dentry, *parent;
 	const unsigned char *name;
 	char *data;
 	long n;
 
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+	n = walk_climb(&w->dentry, &w->vfsmnt, &w->mnt, w->root_dentry, w->root_mnt);
+	if (n > 0)
+		return 0; /* crossed into the parent mount */
+	if (n < 0)
 		goto done;
-	switch (cross_mount(&w->dentry, &w->vfsmnt, &w->mnt)) {
-	case 1:
-		return 0;
-	case -1:
-		goto done; /* the global root */
-	}
+	dentry = w->dentry;
 	data = scratch_data();
 	if (!data || w->off > VIGIL_DATA_MAX - VIGIL_NAME_MAX)
 		return 1; /* out of room: truncated */
