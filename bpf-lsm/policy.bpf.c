@@ -63,20 +63,23 @@ struct pol_scratch {
 };
 
 /* Shared by every policy program (the agent reuses one map): memory per
- * CPU, not per policy.  Policy programs do not nest on a CPU: kprobe
- * programs do not run while another tracing program runs there. */
+ * CPU, not per policy.  Slot 0 is for the LSM and tracepoint programs, slot
+ * 1 for kprobes: a kprobe firing in an interrupt while an LSM program runs
+ * on the CPU must not clobber its scratch, and kprobe programs do not nest
+ * among themselves (the kernel runs no kprobe program while another
+ * tracing program runs on that CPU). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct pol_scratch);
 } pol_scratch SEC(".maps");
 
 static __always_inline struct pol_scratch *scratch(void)
 {
-	__u32 zero = 0;
+	__u32 slot = cfg.attach == VIGIL_ATTACH_KPROBE || cfg.attach == VIGIL_ATTACH_KPROBE_SYSCALL;
 
-	return bpf_map_lookup_elem(&pol_scratch, &zero);
+	return bpf_map_lookup_elem(&pol_scratch, &slot);
 }
 
 static __always_inline struct rtl_bufs *rtl_bufs(void)
