@@ -248,6 +248,9 @@ static struct json_object *args_json(const struct vigil_out_policy *pol)
 		case VIGIL_AT_PATH:
 			key = "path_arg";
 			break;
+		case VIGIL_AT_STRING:
+			add_str(o, "string_arg", a->str);
+			break;
 		}
 		if (key) {
 			f = json_object_new_object();

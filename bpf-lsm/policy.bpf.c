@@ -181,6 +181,20 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 			       BPF_CORE_READ(file, f_path.mnt));
 		break;
 	}
+	case VIGIL_AT_STRING:
+		/* A syscall's pointers are user memory; a kernel function's are
+		 * kernel memory. */
+		if (cfg.attach == VIGIL_ATTACH_KPROBE_SYSCALL)
+			n = bpf_probe_read_user_str(a->s, sizeof(a->s), (void *)v);
+		else
+			n = bpf_probe_read_kernel_str(a->s, sizeof(a->s), (void *)v);
+		if (n < 1) {
+			a->s[0] = 0;
+			n = 1;
+		}
+		a->len = (n - 1) & (VIGIL_PATH_BUF - 1);
+		a->trunc = n == sizeof(a->s);
+		break;
 	case VIGIL_AT_PATH: {
 		struct path *path = (void *)v;
 

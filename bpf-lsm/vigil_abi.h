@@ -205,6 +205,7 @@ enum vigil_abi_arg {
 	VIGIL_AT_LINUX_BINPRM, /* struct linux_binprm *: file path and filename */
 	VIGIL_AT_FILE,	       /* struct file *: its path */
 	VIGIL_AT_PATH,	       /* const struct path *: the path */
+	VIGIL_AT_STRING,       /* char *: user memory for a syscall, else kernel */
 	VIGIL_AT_COUNT,
 };
 

@@ -25,6 +25,7 @@ static const char *const arg_names[VIGIL_AT_COUNT] = {
 	[VIGIL_AT_LINUX_BINPRM] = "linux_binprm (resolved path and name as invoked)",
 	[VIGIL_AT_FILE] = "file (path)",
 	[VIGIL_AT_PATH] = "path",
+	[VIGIL_AT_STRING] = "string",
 };
 
 static const char *const match_names[VIGIL_MK_COUNT] = {

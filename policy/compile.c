@@ -136,6 +136,9 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, struct vigil_hook_ar
 	case VIGIL_ARG_PATH:
 		ha->type = VIGIL_AT_PATH;
 		return 0;
+	case VIGIL_ARG_STRING:
+		ha->type = VIGIL_AT_STRING;
+		return 0;
 	default:
 		fail(c, a->pos, "argument type \"%s\" is not supported by vigil yet",
 		     arg_type_name(a));
@@ -155,7 +158,8 @@ static int slot_of(const struct vigil_hook *h, unsigned index)
 
 static bool is_str_arg(uint8_t t)
 {
-	return t == VIGIL_AT_LINUX_BINPRM || t == VIGIL_AT_FILE || t == VIGIL_AT_PATH;
+	return t == VIGIL_AT_LINUX_BINPRM || t == VIGIL_AT_FILE || t == VIGIL_AT_PATH ||
+	       t == VIGIL_AT_STRING;
 }
 
 static void compile_match_arg(struct cc *c, const struct vigil_hook *h,

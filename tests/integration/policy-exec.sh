@@ -162,4 +162,60 @@ else
 		fi
 	fi
 fi
+# A syscall kprobe with a string argument (user memory): kill cat when it
+# opens a file whose name ends in vigil-secret-open.
+cat >"$T/openat.yaml" <<EOF
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "openat-kill"
+spec:
+  kprobes:
+  - call: "sys_openat"
+    args:
+    - index: 1
+      type: "string"
+    selectors:
+    - matchArgs:
+      - index: 1
+        operator: "Postfix"
+        values:
+        - "vigil-secret-open"
+      matchBinaries:
+      - operator: "In"
+        values:
+        - "/bin/cat"
+      matchActions:
+      - action: Sigkill
+EOF
+echo x >"$T/vigil-secret-open"
+if [ "$VIGIL_ENV" = vm ]; then
+	start_vigild --export-filename "$T/s.json" --tracing-policy "$T/openat.yaml" ||
+		{ finish; exit 1; }
+	/bin/cat "$T/vigil-secret-open" >/dev/null 2>&1 &
+	cpid=$!
+	wait "$cpid"
+	cst=$?
+	other_out=$(head -n 1 "$T/vigil-secret-open" 2>&1)
+	stop_vigild
+	if [ "$cst" -eq 137 ] && [ "$other_out" = x ]; then
+		ok "a sys_openat kprobe with a string Postfix kills cat opening the file, not head"
+	else
+		not_ok "a sys_openat kprobe with a string Postfix kills cat opening the file, not head" \
+			"cat status $cst, head printed: $other_out"
+	fi
+	check "the kill names the syscall and the file name as string_arg" \
+		"[.[] | select(.process_kprobe.policy_name == \"openat-kill\" and .process_kprobe.process.pid == $cpid)] | length == 1 and
+		 (.[0].process_kprobe | .function_name == \"sys_openat\" and .args[0].string_arg == \"$T/vigil-secret-open\")" "$T/s.json"
+else
+	"$VIGILD" --node-name "$NODE" --output none --export-filename "$T/r2.json" \
+		--tracing-policy "$T/openat.yaml" >"$T/r2.out" 2>"$T/r2.err"
+	rst=$?
+	if [ "$rst" -ne 0 ] && grep -q "openat.yaml:[0-9]*:[0-9]*: spec.kprobes\[0\]: kprobe on sys_openat cannot run here: this kernel has no kprobes" "$T/r2.err"; then
+		ok "a syscall kprobe is refused at start where kprobes are missing, naming them"
+	else
+		not_ok "a syscall kprobe is refused at start where kprobes are missing, naming them" \
+			"status $rst: $(cat "$T/r2.err")"
+	fi
+fi
 finish

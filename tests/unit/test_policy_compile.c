@@ -313,6 +313,43 @@ static void test_integers_gt_mask_and_set(void **state)
 	compiled_free(&c);
 }
 
+static void test_syscall_string_argument(void **state)
+{
+	static const char *yaml = "apiVersion: cilium.io/v1alpha1\n"
+				  "kind: TracingPolicy\n"
+				  "metadata:\n"
+				  "  name: x\n"
+				  "spec:\n"
+				  "  kprobes:\n"
+				  "  - call: sys_openat\n"
+				  "    args:\n"
+				  "    - index: 1\n"
+				  "      type: string\n"
+				  "    selectors:\n"
+				  "    - matchArgs:\n"
+				  "      - index: 1\n"
+				  "        operator: Prefix\n"
+				  "        values: [/etc/]\n";
+	struct compiled c;
+	const struct vigil_sel_cfg *sel;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(c.plan.hooks[0].attach, VIGIL_ATTACH_KPROBE_SYSCALL);
+	assert_string_equal(c.plan.hooks[0].target, "__x64_sys_openat");
+	assert_int_equal(c.plan.hooks[0].cfg.args[0].type, VIGIL_AT_STRING);
+	assert_int_equal(c.plan.hooks[0].cfg.args[0].index, 1);
+	sel = &c.plan.hooks[0].cfg.sel[0];
+	assert_int_equal(sel->args[0].kind, VIGIL_MK_STR_PREFIX);
+	assert_true(has_str(&c.plan, sel->args[0].set, "/etc/", 32 + 8 * 5));
+	/* Without kprobes a syscall hook has nowhere to run. */
+	compiled_free(&c);
+	compile_text(yaml, &tp_only, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	compiled_free(&c);
+}
+
 static void test_ten_thousand_values(void **state)
 {
 	size_t cap = 64 + 10000 * 24, o;
@@ -389,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_lsm_override_postfix_nopost),
 		cmocka_unit_test(test_kprobe_override_refused_without_lsm),
 		cmocka_unit_test(test_integers_gt_mask_and_set),
+		cmocka_unit_test(test_syscall_string_argument),
 		cmocka_unit_test(test_ten_thousand_values),
 		cmocka_unit_test(test_values_also_match_with_resolved_dirs),
 		cmocka_unit_test(test_lsm_hook_names),

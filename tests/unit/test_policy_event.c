@@ -158,13 +158,14 @@ static void test_json_kprobe(void **state)
 		.tags = tags,
 		.ntags = 2,
 		.action = VIGIL_ACTION_SIGKILL | VIGIL_ACTION_POST,
-		.nargs = 3,
+		.nargs = 4,
 		.args = { { .type = VIGIL_AT_LINUX_BINPRM, .str = "/usr/bin/dash" },
 			  { .type = VIGIL_AT_INT,
 			    .type_name = "int",
 			    .num = (uint64_t)-5,
 			    .label = "mode" },
-			  { .type = VIGIL_AT_INT, .type_name = "size_t", .num = 1ULL << 40 } },
+			  { .type = VIGIL_AT_INT, .type_name = "size_t", .num = 1ULL << 40 },
+			  { .type = VIGIL_AT_STRING, .str = "/etc/passwd" } },
 	};
 	char *s = encode(&pol, false);
 	struct json_object *root = json_tokener_parse(s), *k, *v;
@@ -183,12 +184,13 @@ static void test_json_kprobe(void **state)
 	assert_true(json_object_object_get_ex(k, "tags", &v));
 	assert_int_equal(json_object_array_length(v), 2);
 	assert_true(json_object_object_get_ex(k, "args", &v));
-	assert_int_equal(json_object_array_length(v), 3);
+	assert_int_equal(json_object_array_length(v), 4);
 	assert_string_equal(
 		json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 							  JSON_C_TO_STRING_NOSLASHESCAPE),
 		"[{\"linux_binprm_arg\":{\"path\":\"/usr/bin/dash\"}},"
-		"{\"int_arg\":-5,\"label\":\"mode\"},{\"size_arg\":\"1099511627776\"}]");
+		"{\"int_arg\":-5,\"label\":\"mode\"},{\"size_arg\":\"1099511627776\"},"
+		"{\"string_arg\":\"/etc/passwd\"}]");
 	assert_true(json_object_object_get_ex(k, "process", &v));
 	assert_true(json_object_object_get_ex(root, "node_name", &v));
 	json_object_put(root);
