@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +140,18 @@ static void seed(struct vigil_pipeline *p, struct vigil_sensor *sensor, const ch
 	vigil_cache_free(saved);
 }
 
+/* Each loaded hook holds one descriptor (its link): let many policies fit. */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &r))
+			vigil_dbg("cannot raise the open file limit: %s", strerror(errno));
+	}
+}
+
 /* Policies from --tracing-policy (each must load) and the policy
  * directory (a failure there is reported and skipped). */
 static int load_policies(const struct vigil_options *o, const struct vigil_features *feats,
@@ -155,6 +168,7 @@ static int load_policies(const struct vigil_options *o, const struct vigil_featu
 
 	if (!errs)
 		return -ENOMEM;
+	raise_fd_limit();
 	vigil_policy_features(feats, p->enc.host_ns, &kf);
 	vigil_sensor_maps(sensor, &maps);
 	err = vigil_policies_new(&kf, &maps, out);

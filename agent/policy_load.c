@@ -6,6 +6,8 @@
  * rodata, only the entry program that fits the attach kind is loaded, and
  * every map but the per-CPU scratch is the process sensor's (the scratch
  * is shared by all policy programs: created by the first, reused after).
+ * Once attached, only the link is kept: it holds the program, so a hook
+ * costs one file descriptor, and hundreds of policies fit any fd limit.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,9 +22,8 @@
 
 struct vigil_loaded {
 	uint32_t policy_id;
-	struct policy_bpf **skels;
 	struct bpf_link **links;
-	int *prog_fds; /* the loaded entry program of each hook */
+	size_t prog_bytes; /* jited and translated size of every program */
 	size_t nhooks;
 	struct vigil_str_key *strs;
 	size_t nstrs;
@@ -48,9 +49,20 @@ static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_att
 	return NULL;
 }
 
+/* The kernel memory of a loaded program: its jited and translated code. */
+static size_t prog_size(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return (size_t)info.jited_prog_len + info.xlated_prog_len;
+}
+
 static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
-		     struct policy_bpf **skel_out, struct bpf_link **link_out, char *err,
-		     size_t errsz)
+		     struct bpf_link **link_out, size_t *bytes, char *err, size_t errsz)
 {
 	struct policy_bpf *skel = policy_bpf__open();
 	struct bpf_program *prog;
@@ -121,8 +133,10 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		snprintf(err, errsz, "attach to %s (%s): %s", ph->target, ph->how, strerror(-ret));
 		goto fail;
 	}
-	*skel_out = skel;
+	*bytes += prog_size(bpf_program__fd(prog));
 	*link_out = link;
+	/* The link holds the program; the object's descriptors can go. */
+	policy_bpf__destroy(skel);
 	return 0;
 fail:
 	policy_bpf__destroy(skel);
@@ -174,12 +188,10 @@ int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_m
 	if (!l)
 		goto fail;
 	l->policy_id = plan->policy_id;
-	l->skels = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->skels));
 	l->links = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->links));
-	l->prog_fds = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->prog_fds));
 	l->strs = malloc((plan->nstrs ? plan->nstrs : 1) * sizeof(*l->strs));
 	l->nums = malloc((plan->nnums ? plan->nnums : 1) * sizeof(*l->nums));
-	if (!l->skels || !l->links || !l->prog_fds || !l->strs || !l->nums)
+	if (!l->links || !l->strs || !l->nums)
 		goto fail;
 	memcpy(l->strs, plan->strs, plan->nstrs * sizeof(*l->strs));
 	memcpy(l->nums, plan->nums, plan->nnums * sizeof(*l->nums));
@@ -196,10 +208,9 @@ int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_m
 	if (ret)
 		goto fail;
 	for (i = 0; i < plan->nhooks; i++) {
-		ret = load_hook(&plan->hooks[i], m, &l->skels[i], &l->links[i], err, errsz);
+		ret = load_hook(&plan->hooks[i], m, &l->links[i], &l->prog_bytes, err, errsz);
 		if (ret)
 			goto fail;
-		l->prog_fds[i] = bpf_program__fd(entry_program(l->skels[i], plan->hooks[i].attach));
 		l->nhooks++;
 	}
 	*out = l;
@@ -230,15 +241,11 @@ void vigil_policy_unload(struct vigil_loaded *l, const struct vigil_shared_maps 
 	if (!l)
 		return;
 	vigil_policy_set_state(m, l->policy_id, false, false);
-	for (i = 0; i < l->nhooks; i++) {
+	for (i = 0; i < l->nhooks; i++)
 		bpf_link__destroy(l->links[i]);
-		policy_bpf__destroy(l->skels[i]);
-	}
 	if (l->strs && l->nums)
 		delete_sets(l, m);
-	free(l->skels);
 	free(l->links);
-	free(l->prog_fds);
 	free(l->strs);
 	free(l->nums);
 	free(l);
@@ -246,17 +253,6 @@ void vigil_policy_unload(struct vigil_loaded *l, const struct vigil_shared_maps 
 
 size_t vigil_policy_kernel_bytes(const struct vigil_loaded *l)
 {
-	size_t total = l->set_bytes, i;
-
-	for (i = 0; i < l->nhooks; i++) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(l->prog_fds[i], &info, &len) == 0)
-			total += info.jited_prog_len + info.xlated_prog_len;
-		/* the hook's rodata (its configuration) */
-		total += sizeof(struct vigil_hook_cfg);
-	}
-	return total;
+	/* the programs, their configurations (rodata) and the value sets */
+	return l->prog_bytes + l->nhooks * sizeof(struct vigil_hook_cfg) + l->set_bytes;
 }

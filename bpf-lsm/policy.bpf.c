@@ -56,6 +56,7 @@ struct pol_scratch {
 	struct rtl_bufs rtl;
 	struct vigil_str_key skey;
 	struct vigil_num_key nkey;
+	char tail[VIGIL_STR_MAX]; /* the end of a string, for a postfix lookup */
 	struct arg_slot slot[VIGIL_HOOK_ARGS];
 	__u32 ns[VIGIL_NS_COUNT];
 	char ev[sizeof(struct vigil_policy_event) + EV_DATA + sizeof(struct vigil_arg_rec) +
@@ -206,21 +207,19 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 
 /* --- value sets ----------------------------------------------------------- */
 
-struct rev_ctx {
-	const char *src; /* the string's last byte */
-	char *dst;
-	__u32 len;
-};
-
+/* skey.s[i] = tail[n - 1 - i]: the tail reversed, for a postfix lookup.
+ * Indexes only, masked: no pointer arithmetic for old verifiers to refuse. */
 static long rev_step(__u64 i, void *ctx)
 {
-	struct rev_ctx *r = ctx;
-	char c = 0;
+	__u32 n = *(__u32 *)ctx;
+	struct pol_scratch *s;
 
-	if (i >= r->len)
+	if (i >= n)
 		return 1;
-	bpf_probe_read_kernel(&c, 1, r->src - i);
-	r->dst[i & (VIGIL_KEY_STR - 1)] = c;
+	s = scratch();
+	if (!s)
+		return 1;
+	s->skey.s[i & 0xff] = s->tail[(n - 1 - i) & 0xff];
 	return 0;
 }
 
@@ -229,10 +228,10 @@ static __always_inline bool str_in_set(struct pol_scratch *s, __u8 kind, __u32 s
 				       __u32 len)
 {
 	struct vigil_str_key *k = &s->skey;
-	struct rev_ctx r;
 	__u32 n;
 
 	k->set = set;
+	len &= VIGIL_PATH_BUF - 1;
 	switch (kind) {
 	case VIGIL_MK_STR_EQ:
 		if (len > VIGIL_KEY_STR - 1)
@@ -250,12 +249,12 @@ static __always_inline bool str_in_set(struct pol_scratch *s, __u8 kind, __u32 s
 		break;
 	case VIGIL_MK_STR_POSTFIX:
 		n = len > VIGIL_KEY_STR - 1 ? VIGIL_KEY_STR - 1 : len;
-		if (!len)
+		if (!n)
 			return false;
-		r.src = str + len - 1;
-		r.dst = k->s;
-		r.len = n;
-		bpf_loop(VIGIL_KEY_STR - 1, rev_step, &r, 0);
+		barrier_var(n);
+		n &= 0xff;
+		bpf_probe_read_kernel(s->tail, n, str + (len - n));
+		bpf_loop(VIGIL_KEY_STR - 1, rev_step, &n, 0);
 		break;
 	default:
 		return false;
