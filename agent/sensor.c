@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -68,6 +69,28 @@ static bool adopt_pinned_table(struct bpf_map *map, const char *path)
 		  path);
 	unlink(path);
 	return false;
+}
+
+/* Tables pinned by agents of another ABI version cannot be adopted: they
+ * only hold kernel memory (megabytes each), so they go. */
+static void unpin_other_versions(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+	unsigned v;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (sscanf(e->d_name, "proc_table_v%u", &v) != 1 || v == VIGIL_ABI_VERSION)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) == 0)
+			vigil_err("process sensor: removed %s, left by an agent of ABI version %u",
+				  path, v);
+	}
+	closedir(d);
 }
 
 static bool pin_table(struct bpf_map *map, const char *dir, const char *path)
@@ -141,6 +164,7 @@ int vigil_sensor_open(enum vigil_process_sensor kind, uint32_t rb_size, const ch
 	}
 	select_programs(s->skel, kind);
 	if (pin_dir) {
+		unpin_other_versions(pin_dir);
 		snprintf(pin_path, sizeof(pin_path), "%s/%s", pin_dir, PROC_TABLE_PIN);
 		s->adopted = adopt_pinned_table(s->skel->maps.proc_table, pin_path);
 	}

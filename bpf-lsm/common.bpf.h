@@ -22,11 +22,13 @@ struct {
 	__type(value, struct vigil_proc_entry);
 } proc_table SEC(".maps");
 
-/* Binary of each process, for matchBinaries (allocated as processes come). */
+/* Binary of each process, for matchBinaries.  Not an LRU map: those are
+ * preallocated (65,536 x 520 bytes); entries here are allocated as
+ * processes exec and freed at their exit. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VIGIL_BIN_TABLE_SIZE);
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct vigil_proc_bin);
 } proc_bins SEC(".maps");
