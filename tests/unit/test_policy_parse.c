@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "diags_text.h"
+
 #include "diag.h"
 #include "parse.h"
 #include "yaml_doc.h"
@@ -32,31 +34,6 @@ struct pcase {
 	const char *yaml;
 	const char *want; /* every diagnostic, one per line */
 };
-
-/* Every diagnostic of ds, formatted, one per line (caller frees). */
-static char *format_all(const struct vigil_diags *ds)
-{
-	char line[2048];
-	size_t i, len = 0;
-	char *out = calloc(1, 1);
-
-	assert_non_null(out);
-	for (i = 0; i < ds->n; i++) {
-		int n = vigil_diag_format(&ds->d[i], line, sizeof(line));
-
-		assert_true(n > 0 && (size_t)n < sizeof(line));
-		/* nothing from the input reaches a terminal raw */
-		assert_true(vigil_text_is_clean(line, (size_t)n));
-		out = realloc(out, len + (size_t)n + 2);
-		assert_non_null(out);
-		memcpy(out + len, line, (size_t)n);
-		len += (size_t)n;
-		if (i + 1 < ds->n)
-			out[len++] = '\n';
-		out[len] = '\0';
-	}
-	return out;
-}
 
 static void dump(const char *name, const char *text)
 {

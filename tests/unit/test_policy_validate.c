@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "diags_text.h"
+
 #include "diag.h"
 #include "parse.h"
 #include "suggest.h"
@@ -178,29 +180,6 @@ struct vcase {
 	const char *yaml;
 	const char *want; /* every diagnostic, one per line */
 };
-
-static char *format_all(const struct vigil_diags *ds)
-{
-	char line[4096];
-	size_t i, len = 0;
-	char *out = calloc(1, 1);
-
-	assert_non_null(out);
-	for (i = 0; i < ds->n; i++) {
-		int n = vigil_diag_format(&ds->d[i], line, sizeof(line));
-
-		assert_true(n > 0 && (size_t)n < sizeof(line));
-		assert_true(vigil_text_is_clean(line, (size_t)n));
-		out = realloc(out, len + (size_t)n + 2);
-		assert_non_null(out);
-		memcpy(out + len, line, (size_t)n);
-		len += (size_t)n;
-		if (i + 1 < ds->n)
-			out[len++] = '\n';
-		out[len] = '\0';
-	}
-	return out;
-}
 
 /* Expand the placeholders MSGn, TAGn, STRn into n repeated letters. */
 static char *expand(const char *yaml)
