@@ -70,7 +70,8 @@ agent_start() {
 	$cmd >"$ad/agent.out" 2>"$ad/agent.err" </dev/null &
 	pid=$!
 	i=0
-	while [ ! -e "$ad/ready" ]; do
+	# vigild creates its ready file at start and writes its pid into it once ready.
+	while [ ! -s "$ad/ready" ]; do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			err="agent exited before ready: $(tail -n 2 "$ad/agent.err" | tr '\n' ' ')"
 			pid=""

@@ -24,7 +24,7 @@ cfg_start() {
 		>"$d/stdout" 2>"$d/stderr" </dev/null &
 	AGENT_PID=$!
 	echo "$AGENT_PID" >"$RUN_DIR/agent.pids"
-	bench_wait_until "$VIGIL_READY_TIMEOUT" "$AGENT_PID" test -e "$d/ready"
+	bench_wait_until "$VIGIL_READY_TIMEOUT" "$AGENT_PID" test -s "$d/ready"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		if [ "$rc" -eq 2 ]; then
