@@ -5,19 +5,16 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "policies.h"
 #include "policy_load.h"
 #include "parse.h"
+#include "readfile.h"
+#include "yaml_doc.h"
 #include "validate.h"
 #include "log.h"
-
-#define POLICY_FILE_MAX (4U << 20) /* the parser's own bound */
 
 struct entry {
 	bool used;
@@ -250,38 +247,22 @@ fail:
 int vigil_policies_add_file(struct vigil_policies *ps, const char *path, int mode_override,
 			    char *errs, size_t errsz)
 {
-	struct stat st;
 	char *text = NULL;
-	ssize_t n;
-	size_t got = 0;
-	int fd, ret;
+	size_t len = 0;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		ret = -errno;
-		snprintf(errs, errsz, "%s: %s", path, strerror(-ret));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > POLICY_FILE_MAX) {
-		ret = -EINVAL;
+	ret = vigil_read_file(path, VIGIL_YAML_MAX_BYTES, true, &text, &len);
+	if (ret == -EINVAL || ret == -EFBIG) {
 		snprintf(errs, errsz, "%s: not a regular file of at most %u bytes", path,
-			 POLICY_FILE_MAX);
-		goto out;
+			 VIGIL_YAML_MAX_BYTES);
+		return -EINVAL;
 	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		ret = -ENOMEM;
-		snprintf(errs, errsz, "%s: out of memory", path);
-		goto out;
+	if (ret) {
+		snprintf(errs, errsz, "%s: %s", path, strerror(-ret));
+		return ret;
 	}
-	while (got < (size_t)st.st_size && (n = read(fd, text + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	text[got] = 0;
-	ret = vigil_policies_add(ps, path, text, got, mode_override, errs, errsz);
-out:
+	ret = vigil_policies_add(ps, path, text, len, mode_override, errs, errsz);
 	free(text);
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 

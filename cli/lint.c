@@ -12,19 +12,18 @@
  * has an error, 2 on a usage error.  Needs no privileges.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "kernel_facts.h"
 #include "parse.h"
 #include "plan.h"
+#include "readfile.h"
 #include "validate.h"
 #include "yaml_doc.h"
 
@@ -46,57 +45,6 @@ static void usage(FILE *f)
 		   "  -h, --help    show this help\n"
 		   "\n"
 		   "exit status: 0 all files valid (warnings allowed), 1 errors, 2 usage\n");
-}
-
-/* Read at most max + 1 bytes of path into a new buffer (so that a larger
- * file is seen to be larger).  Returns 0 or a negative errno. */
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = NULL, *nb;
-	ssize_t r;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto cleanup;
-	}
-	for (;;) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				rc = -ENOMEM;
-				goto cleanup;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto cleanup;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max)
-			break;
-	}
-	*out = buf;
-	*len = n;
-	buf = NULL;
-cleanup:
-	free(buf);
-	close(fd);
-	return rc;
 }
 
 static void print_diags(const struct vigil_diags *ds)
@@ -128,13 +76,13 @@ static int lint_one(const char *path, const struct vigil_kernel_facts *k, const 
 	size_t len = 0;
 	int rc;
 
-	rc = read_file(path, VIGIL_YAML_MAX_BYTES, &text, &len);
-	if (rc) {
-		vigil_diag_add(&ds, VIGIL_DIAG_ERROR, path, (struct vigil_pos){ 0, 0 }, NULL,
-			       "cannot read the file: %s", strerror(-rc));
-	} else if (len > VIGIL_YAML_MAX_BYTES) {
+	rc = vigil_read_file(path, VIGIL_YAML_MAX_BYTES, false, &text, &len);
+	if (rc == -EFBIG) {
 		vigil_diag_add(&ds, VIGIL_DIAG_ERROR, path, (struct vigil_pos){ 0, 0 }, NULL,
 			       "the file is larger than %u MiB", VIGIL_YAML_MAX_BYTES >> 20);
+	} else if (rc) {
+		vigil_diag_add(&ds, VIGIL_DIAG_ERROR, path, (struct vigil_pos){ 0, 0 }, NULL,
+			       "cannot read the file: %s", strerror(-rc));
 	} else if (vigil_policy_parse(path, text, len, &p, &ds) == 0 &&
 		   vigil_policy_validate(p, k, &ds) == 0 && !ds.nerrors &&
 		   vigil_policy_compile(p, &t->f, 1, &plan, &ds) == 0) {
