@@ -258,12 +258,7 @@ int main(int argc, char **argv)
 	vigil_degraded_summary(&feats, degraded, sizeof(degraded));
 	if (degraded[0])
 		vigil_err("%s", degraded);
-	/* The host's namespaces are pid 1's; where those are hidden (a sandbox),
-	 * vigild's own, since it runs in the host namespaces by design. */
-	if (vigil_procfs_ns("/proc", 1, p.enc.host_ns)) {
-		vigil_dbg("cannot read /proc/1/ns: host namespaces taken from vigild's own");
-		vigil_procfs_ns("/proc", (uint32_t)getpid(), p.enc.host_ns);
-	}
+	vigil_host_ns(p.enc.host_ns);
 
 	kind = vigil_pick_process_sensor(&feats);
 	attached = clock_ns(CLOCK_BOOTTIME);

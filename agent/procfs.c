@@ -331,3 +331,11 @@ cleanup:
 	closedir(dir);
 	return err;
 }
+
+void vigil_host_ns(uint32_t ns[VIGIL_NS_COUNT])
+{
+	if (vigil_procfs_ns("/proc", 1, ns)) {
+		vigil_dbg("cannot read /proc/1/ns: host namespaces taken from vigild's own");
+		vigil_procfs_ns("/proc", (uint32_t)getpid(), ns);
+	}
+}

@@ -33,6 +33,10 @@ int vigil_procfs_read(const char *proc_root, uint32_t pid, long ticks_per_sec,
 /* Namespace inode numbers of one process (pid 1 gives the host's). */
 int vigil_procfs_ns(const char *proc_root, uint32_t pid, uint32_t ns[VIGIL_NS_COUNT]);
 
+/* The host's namespaces: pid 1's; where those are hidden (a sandbox), the
+ * caller's own, since vigild runs in the host namespaces by design. */
+void vigil_host_ns(uint32_t ns[VIGIL_NS_COUNT]);
+
 /*
  * How seeding meets the kernel's process table (all optional):
  *   lookup  - the table's entry for a pid (0 or -ENOENT).  An entry whose

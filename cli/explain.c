@@ -62,7 +62,7 @@ void explain_features(struct vigil_kernel_features *kf, char *desc, size_t descs
 		vigil_probe_kernel(&feats);
 		snprintf(desc, descsz, "kernel %s, as vigild probes it", feats.kernel);
 	}
-	vigil_procfs_ns("/proc", 1, host_ns);
+	vigil_host_ns(host_ns);
 	vigil_policy_features(&feats, host_ns, kf);
 }
 
@@ -94,11 +94,12 @@ static void print_actions(FILE *out, const struct vigil_sel_cfg *sel)
 		fprintf(out, "%sOverride (return %d)", sep, sel->error);
 		sep = ", ";
 	}
-	fprintf(out, "%s%s\n", sep, (sel->actions & VIGIL_ACTION_POST) ? "Post (one event)" : "NoPost");
+	fprintf(out, "%s%s\n", sep,
+		(sel->actions & VIGIL_ACTION_POST) ? "Post (one event)" : "NoPost");
 }
 
-static void print_selector(FILE *out, const struct vigil_plan *plan, const struct vigil_hook_cfg *cfg,
-			   unsigned s)
+static void print_selector(FILE *out, const struct vigil_plan *plan,
+			   const struct vigil_hook_cfg *cfg, unsigned s)
 {
 	const struct vigil_sel_cfg *sel = &cfg->sel[s];
 	unsigned i;
@@ -108,7 +109,8 @@ static void print_selector(FILE *out, const struct vigil_plan *plan, const struc
 		const struct vigil_sel_arg *f = &sel->args[i];
 
 		fprintf(out, "        arg %u (index %u) %s%s ", f->slot, cfg->args[f->slot].index,
-			f->negate ? "not " : "", f->kind < VIGIL_MK_COUNT ? match_names[f->kind] : "?");
+			f->negate ? "not " : "",
+			f->kind < VIGIL_MK_COUNT ? match_names[f->kind] : "?");
 		if (f->kind == VIGIL_MK_INT_GT || f->kind == VIGIL_MK_INT_LT ||
 		    f->kind == VIGIL_MK_INT_MASK)
 			fprintf(out, "%#llx", (unsigned long long)f->value);
@@ -136,7 +138,8 @@ static void print_selector(FILE *out, const struct vigil_plan *plan, const struc
 			fputc('\n', out);
 		}
 	if (sel->flags & VIGIL_SEL_F_PID) {
-		fprintf(out, "        pid %s ", (sel->flags & VIGIL_SEL_F_PID_NOT) ? "not in" : "in");
+		fprintf(out, "        pid %s ",
+			(sel->flags & VIGIL_SEL_F_PID_NOT) ? "not in" : "in");
 		print_set(out, plan, sel->pid_set);
 		fputc('\n', out);
 	}
@@ -160,7 +163,8 @@ void explain_plan(FILE *out, const struct vigil_policy *p, const struct vigil_pl
 			ph->target, ph->how);
 		for (i = 0; i < cfg->nargs; i++)
 			fprintf(out, "    arg %zu: index %u, %s\n", i, cfg->args[i].index,
-				cfg->args[i].type < VIGIL_AT_COUNT ? arg_names[cfg->args[i].type] : "?");
+				cfg->args[i].type < VIGIL_AT_COUNT ? arg_names[cfg->args[i].type]
+								   : "?");
 		if (!cfg->nsel)
 			fprintf(out, "    no selectors: every call is reported\n");
 		for (i = 0; i < cfg->nsel; i++)
