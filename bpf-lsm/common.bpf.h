@@ -180,10 +180,25 @@ static __always_inline int walk_climb(struct dentry **dentry, struct vfsmount **
 	return 1;
 }
 
+/*
+ * After a path walk took the name of *dentry: step to its parent.  False
+ * for a dentry that is its own parent and no mount's root, a pseudo file
+ * (memfd, anonymous inode): its name is the whole path.
+ */
+static __always_inline bool walk_parent(struct dentry **dentry)
+{
+	struct dentry *parent = BPF_CORE_READ(*dentry, d_parent);
+
+	if (parent == *dentry)
+		return false;
+	*dentry = parent;
+	return true;
+}
+
 static long rtl_step(__u64 index, void *ctx)
 {
 	struct rtl_walk *w = ctx;
-	struct dentry *dentry, *parent;
+	struct dentry *dentry;
 	struct rtl_bufs *b;
 	long n;
 	__u32 l;
@@ -211,12 +226,8 @@ static long rtl_step(__u64 index, void *ctx)
 			      b->name);
 	w->pos -= 1;
 	b->path[w->pos & (VIGIL_PATH_BUF - 1)] = '/';
-	/* A dentry that is its own parent and no mount's root is a pseudo
-	 * file (memfd, anonymous inode): its name is the whole path. */
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
+	if (!walk_parent(&w->dentry))
 		goto done;
-	w->dentry = parent;
 	return 0;
 done:
 	w->done = 1;

@@ -129,7 +129,7 @@ static long walk_step(__u64 index, void *ctx)
 {
 	struct walk *w = ctx;
 	/* A local: CO-RE reads must not see struct walk, which the kernel lacks. */
-	struct dentry *dentry, *parent;
+	struct dentry *dentry;
 	const unsigned char *name;
 	char *data;
 	long n;
@@ -148,12 +148,8 @@ static long walk_step(__u64 index, void *ctx)
 	if (n <= 0)
 		goto done;
 	w->off += n;
-	/* A dentry that is its own parent and no mount's root is a pseudo
-	 * file (memfd, anonymous inode): its name is the whole path. */
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
+	if (!walk_parent(&w->dentry))
 		goto done;
-	w->dentry = parent;
 	return 0;
 done:
 	w->done = 1;
