@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * diags_text.h - for the policy unit tests: every diagnostic of a list,
- * formatted as vigild and lint print it, one per line, each checked to be
- * clean for a terminal.  Include after <cmocka.h>.
+ * policy_cases.h - for the policy unit tests: tables of policies with the
+ * exact diagnostics each must give, run one cmocka test per case, and the
+ * diagnostics formatted as vigild and lint print them.  Include after
+ * <cmocka.h>.
  */
-#ifndef VIGIL_TEST_DIAGS_TEXT_H
-#define VIGIL_TEST_DIAGS_TEXT_H
+#ifndef VIGIL_TEST_POLICY_CASES_H
+#define VIGIL_TEST_POLICY_CASES_H
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,36 @@ static inline char *format_all(const struct vigil_diags *ds)
 		out[len] = '\0';
 	}
 	return out;
+}
+
+/* A policy and every diagnostic it must give, one per line. */
+struct policy_case {
+	const char *name;
+	const char *yaml;
+	const char *want;
+};
+
+/* One test per case (named after it, its state the case), then the fixed
+ * tests; returns cmocka's status. */
+static inline int run_case_table(const char *group, const struct policy_case *cases, size_t ncases,
+				 CMUnitTestFunction run_case, const struct CMUnitTest *fixed,
+				 size_t nfixed)
+{
+	struct CMUnitTest *tests = calloc(ncases + nfixed, sizeof(*tests));
+	size_t i;
+	int rc;
+
+	if (!tests)
+		return 1;
+	for (i = 0; i < ncases; i++) {
+		tests[i].name = cases[i].name;
+		tests[i].test_func = run_case;
+		tests[i].initial_state = (void *)&cases[i];
+	}
+	memcpy(tests + ncases, fixed, nfixed * sizeof(*fixed));
+	rc = _cmocka_run_group_tests(group, tests, ncases + nfixed, NULL, NULL);
+	free(tests);
+	return rc;
 }
 
 #endif

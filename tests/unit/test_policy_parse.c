@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "diags_text.h"
+#include "policy_cases.h"
 
 #include "diag.h"
 #include "parse.h"
@@ -28,12 +28,6 @@
 
 /* A valid top of a policy; the case's spec starts on line 6. */
 #define H "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: t\nspec:\n"
-
-struct pcase {
-	const char *name;
-	const char *yaml;
-	const char *want; /* every diagnostic, one per line */
-};
 
 static void dump(const char *name, const char *text)
 {
@@ -53,7 +47,7 @@ static void dump(const char *name, const char *text)
 
 static void run_case(void **state)
 {
-	const struct pcase *c = *state;
+	const struct policy_case *c = *state;
 	struct vigil_diags ds = { 0 };
 	struct vigil_policy *p = NULL;
 	char *text;
@@ -75,7 +69,7 @@ static void run_case(void **state)
 	vigil_diags_free(&ds);
 }
 
-static const struct pcase cases[] = {
+static const struct policy_case cases[] = {
 	{ "yaml_empty_file", "", "t.yaml:1:1: the document is empty: no TracingPolicy" },
 	{ "yaml_only_comment", "# nothing here\n",
 	  "t.yaml:1:1: the document is empty: no TracingPolicy" },
@@ -1476,22 +1470,6 @@ int main(void)
 		cmocka_unit_test(test_deeper_than_64),
 		cmocka_unit_test(test_all_ok_when_no_hooks),
 	};
-	size_t ncases = sizeof(cases) / sizeof(cases[0]);
-	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
-	struct CMUnitTest *tests = calloc(ncases + nfixed, sizeof(*tests));
-	size_t i;
-	int rc;
-
-	if (!tests)
-		return 1;
-	/* one test per malformed policy, named after it */
-	for (i = 0; i < ncases; i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = run_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	memcpy(tests + ncases, fixed, sizeof(fixed));
-	rc = _cmocka_run_group_tests("policy_parse", tests, ncases + nfixed, NULL, NULL);
-	free(tests);
-	return rc;
+	return run_case_table("policy_parse", cases, sizeof(cases) / sizeof(cases[0]), run_case,
+			      fixed, sizeof(fixed) / sizeof(fixed[0]));
 }

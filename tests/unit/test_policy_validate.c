@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "diags_text.h"
+#include "policy_cases.h"
 
 #include "diag.h"
 #include "parse.h"
@@ -175,12 +175,6 @@ static const struct vigil_kernel_facts unknown = {
 
 /* --- the harness ------------------------------------------------------------ */
 
-struct vcase {
-	const char *name;
-	const char *yaml;
-	const char *want; /* every diagnostic, one per line */
-};
-
 /* Expand the placeholders MSGn, TAGn, STRn into n repeated letters. */
 static char *expand(const char *yaml)
 {
@@ -225,7 +219,7 @@ static void dump(const char *name, const char *text)
 
 static void run_case(void **state)
 {
-	const struct vcase *c = *state;
+	const struct policy_case *c = *state;
 	struct vigil_diags ds = { 0 };
 	struct vigil_policy *p = NULL;
 	char *yaml = expand(c->yaml), *text;
@@ -253,7 +247,7 @@ static void run_case(void **state)
 	vigil_diags_free(&ds);
 }
 
-static const struct vcase cases[] = {
+static const struct policy_case cases[] = {
 	{ "match_arg_undeclared_index",
 	  H "  kprobes:\n  - call: fd_install\n    syscall: false\n    args:\n    - index: 0\n     "
 	    " type: int\n    selectors:\n    - matchArgs:\n      - index: 1\n        operator: "
@@ -989,21 +983,6 @@ int main(void)
 		cmocka_unit_test(test_ten_thousand_values_validate),
 		cmocka_unit_test(test_fixtures_validate),
 	};
-	size_t ncases = sizeof(cases) / sizeof(cases[0]);
-	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
-	struct CMUnitTest *tests = calloc(ncases + nfixed, sizeof(*tests));
-	size_t i;
-	int rc;
-
-	if (!tests)
-		return 1;
-	for (i = 0; i < ncases; i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = run_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	memcpy(tests + ncases, fixed, sizeof(fixed));
-	rc = _cmocka_run_group_tests("policy_validate", tests, ncases + nfixed, NULL, NULL);
-	free(tests);
-	return rc;
+	return run_case_table("policy_validate", cases, sizeof(cases) / sizeof(cases[0]), run_case,
+			      fixed, sizeof(fixed) / sizeof(fixed[0]));
 }
