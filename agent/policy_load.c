@@ -45,6 +45,8 @@ static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_att
 		return skel->progs.vigil_kprobe;
 	case VIGIL_ATTACH_EXEC_TRACEPOINT:
 		return skel->progs.vigil_exec_tp;
+	case VIGIL_ATTACH_TRACEPOINT:
+		return skel->progs.vigil_tp;
 	}
 	return NULL;
 }
@@ -59,6 +61,21 @@ static size_t prog_size(int fd)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return 0;
 	return (size_t)info.jited_prog_len + info.xlated_prog_len;
+}
+
+/* target is "subsystem/event" */
+static struct bpf_link *attach_tracepoint(struct bpf_program *prog, const char *target)
+{
+	char sub[128];
+	const char *slash = strchr(target, '/');
+
+	if (!slash || (size_t)(slash - target) >= sizeof(sub)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	memcpy(sub, target, (size_t)(slash - target));
+	sub[slash - target] = 0;
+	return bpf_program__attach_tracepoint(prog, sub, slash + 1);
 }
 
 static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
@@ -78,6 +95,7 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	bpf_program__set_autoload(skel->progs.vigil_lsm, prog == skel->progs.vigil_lsm);
 	bpf_program__set_autoload(skel->progs.vigil_kprobe, prog == skel->progs.vigil_kprobe);
 	bpf_program__set_autoload(skel->progs.vigil_exec_tp, prog == skel->progs.vigil_exec_tp);
+	bpf_program__set_autoload(skel->progs.vigil_tp, prog == skel->progs.vigil_tp);
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	ret = 0;
 	if (ph->attach == VIGIL_ATTACH_LSM)
@@ -126,6 +144,9 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		break;
 	case VIGIL_ATTACH_EXEC_TRACEPOINT:
 		link = bpf_program__attach_trace(prog);
+		break;
+	case VIGIL_ATTACH_TRACEPOINT:
+		link = attach_tracepoint(prog, ph->target);
 		break;
 	}
 	if (!link) {

@@ -97,7 +97,7 @@ static __always_inline struct rtl_bufs *rtl_bufs(void)
  * an array first, in its own body: context accesses stay at constant
  * offsets there, where the verifier wants them.
  */
-#define RAW_ARGS 6
+#define RAW_ARGS VIGIL_HOOK_ARGS
 
 static __always_inline void kprobe_args(struct pt_regs *ctx, __u64 *a)
 {
@@ -160,6 +160,10 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 	case VIGIL_AT_INT:
 		if (ha->width == 4)
 			v = (ha->flags & VIGIL_ARG_F_SIGNED) ? (__u64)(__s64)(__s32)v : (__u32)v;
+		else if (ha->width == 2)
+			v = (ha->flags & VIGIL_ARG_F_SIGNED) ? (__u64)(__s64)(__s16)v : (__u16)v;
+		else if (ha->width == 1)
+			v = (ha->flags & VIGIL_ARG_F_SIGNED) ? (__u64)(__s64)(__s8)v : (__u8)v;
 		a->num = v;
 		break;
 	case VIGIL_AT_LINUX_BINPRM: {
@@ -184,8 +188,8 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 	}
 	case VIGIL_AT_STRING:
 		/* A syscall's pointers are user memory; a kernel function's are
-		 * kernel memory. */
-		if (cfg.attach == VIGIL_ATTACH_KPROBE_SYSCALL)
+		 * kernel memory (the compiler says which). */
+		if (ha->flags & VIGIL_ARG_F_USER)
 			n = bpf_probe_read_user_str(a->s, sizeof(a->s), (void *)v);
 		else
 			n = bpf_probe_read_kernel_str(a->s, sizeof(a->s), (void *)v);
@@ -510,6 +514,30 @@ int vigil_kprobe(struct pt_regs *ctx)
 	__u64 raw[RAW_ARGS] = {};
 
 	kprobe_args(ctx, raw);
+	run_hook(raw);
+	return 0;
+}
+
+/* A tracepoint: each argument is a field of the record, at the offset and
+ * of the size the agent read from the event's format; a __data_loc field
+ * holds where its bytes are in the record. */
+SEC("tracepoint")
+int vigil_tp(void *ctx)
+{
+	__u64 raw[RAW_ARGS] = {};
+	int i;
+
+	for (i = 0; i < RAW_ARGS; i++) {
+		const volatile struct vigil_hook_arg *ha = &cfg.args[i];
+		__u64 v = 0;
+
+		if (i >= cfg.nargs)
+			break;
+		bpf_probe_read_kernel(&v, ha->width & 7 ? ha->width & 7 : 8, ctx + ha->off);
+		if (ha->flags & VIGIL_ARG_F_DATALOC)
+			v = (__u64)(ctx + (v & 0xffff));
+		raw[i] = v;
+	}
 	run_hook(raw);
 	return 0;
 }

@@ -12,7 +12,7 @@
 /* Bumped whenever a struct below changes layout.  The BPF objects carry it
  * as rodata (checked when the agent opens them) and pinned maps carry it in
  * their name, so a new agent never adopts an old layout. */
-#define VIGIL_ABI_VERSION 3
+#define VIGIL_ABI_VERSION 4
 
 #define VIGIL_COMM_LEN	    16
 #define VIGIL_NAME_MAX	    256	 /* one path component, with its NUL */
@@ -205,11 +205,20 @@ enum vigil_abi_arg {
 	VIGIL_AT_LINUX_BINPRM, /* struct linux_binprm *: file path and filename */
 	VIGIL_AT_FILE,	       /* struct file *: its path */
 	VIGIL_AT_PATH,	       /* const struct path *: the path */
-	VIGIL_AT_STRING,       /* char *: user memory for a syscall, else kernel */
+	VIGIL_AT_STRING,       /* char *: NUL-terminated */
+	VIGIL_AT_FD,	       /* int: a descriptor of the caller; its file's path */
+	VIGIL_AT_DENTRY,       /* struct dentry *: its path within its file system */
+	VIGIL_AT_CRED,	       /* struct cred *: ids and capability sets */
+	VIGIL_AT_CAPABILITY,   /* int: a capability number */
+	VIGIL_AT_CHAR_BUF,     /* char *: bytes, as many as a size argument says */
+	VIGIL_AT_SOCK,	       /* struct sock *: family, protocol, addresses, ports */
+	VIGIL_AT_SOCKADDR,     /* struct sockaddr *: family, address, port */
 	VIGIL_AT_COUNT,
 };
 
-#define VIGIL_ARG_F_SIGNED (1U << 0)
+#define VIGIL_ARG_F_SIGNED  (1U << 0)
+#define VIGIL_ARG_F_USER    (1U << 1) /* the pointer is user memory */
+#define VIGIL_ARG_F_DATALOC (1U << 2) /* tracepoint __data_loc field: offset | len << 16 */
 
 /* A filter's test on one argument (struct vigil_sel_arg.kind). */
 enum vigil_match_kind {
@@ -239,10 +248,13 @@ enum vigil_match_kind {
 #define VIGIL_SEL_F_PID_NOT  (1U << 5)
 
 struct vigil_hook_arg {
-	__u8 type;  /* enum vigil_abi_arg */
-	__u8 index; /* the function's argument number */
-	__u8 flags; /* VIGIL_ARG_F_* */
-	__u8 width; /* integer bytes */
+	__u8 type;	/* enum vigil_abi_arg */
+	__u8 index;	/* the function's argument number; tracepoint: the slot */
+	__u8 flags;	/* VIGIL_ARG_F_* */
+	__u8 width;	/* integer bytes (tracepoint: the field's size) */
+	__u16 off;	/* tracepoint: the field's offset in the record */
+	__u8 size_slot; /* char_buf: 1 + the slot holding its size; 0: none */
+	__u8 pad;
 };
 
 struct vigil_sel_arg {
@@ -292,6 +304,7 @@ enum vigil_attach {
 	VIGIL_ATTACH_KPROBE,	      /* kprobe on a kernel function */
 	VIGIL_ATTACH_KPROBE_SYSCALL,  /* kprobe on a syscall wrapper: args in the inner pt_regs */
 	VIGIL_ATTACH_EXEC_TRACEPOINT, /* tp_btf/sched_process_exec standing in for an exec hook */
+	VIGIL_ATTACH_TRACEPOINT,      /* a tracepoint: fields read at offsets of its record */
 };
 
 struct vigil_hook_cfg {
@@ -391,7 +404,8 @@ _Static_assert(VIGIL_OFF(struct vigil_exec_event, data) == 224, "exec.data");
 _Static_assert(sizeof(struct vigil_exec_event) == 224, "vigil_exec_event");
 _Static_assert(sizeof(struct vigil_clone_event) == 56, "vigil_clone_event");
 _Static_assert(sizeof(struct vigil_exit_event) == 56, "vigil_exit_event");
-_Static_assert(sizeof(struct vigil_hook_arg) == 4, "vigil_hook_arg");
+_Static_assert(sizeof(struct vigil_hook_arg) == 8, "vigil_hook_arg");
+_Static_assert(VIGIL_OFF(struct vigil_hook_arg, off) == 4, "hook_arg.off");
 _Static_assert(sizeof(struct vigil_sel_arg) == 16, "vigil_sel_arg");
 _Static_assert(sizeof(struct vigil_sel_bin) == 8, "vigil_sel_bin");
 _Static_assert(sizeof(struct vigil_sel_ns) == 48, "vigil_sel_ns");
@@ -400,8 +414,8 @@ _Static_assert(VIGIL_OFF(struct vigil_sel_cfg, ns) == 40, "selector.ns");
 _Static_assert(VIGIL_OFF(struct vigil_sel_cfg, args) == 88, "selector.args");
 _Static_assert(sizeof(struct vigil_sel_cfg) == 216, "vigil_sel_cfg");
 _Static_assert(VIGIL_OFF(struct vigil_hook_cfg, args) == 16, "hook_cfg.args");
-_Static_assert(VIGIL_OFF(struct vigil_hook_cfg, sel) == 48, "hook_cfg.sel");
-_Static_assert(sizeof(struct vigil_hook_cfg) == 48 + 5 * 216, "vigil_hook_cfg");
+_Static_assert(VIGIL_OFF(struct vigil_hook_cfg, sel) == 80, "hook_cfg.sel");
+_Static_assert(sizeof(struct vigil_hook_cfg) == 80 + 5 * 216, "vigil_hook_cfg");
 _Static_assert(sizeof(struct vigil_str_key) == 260, "vigil_str_key");
 _Static_assert(sizeof(struct vigil_num_key) == 24, "vigil_num_key");
 _Static_assert(sizeof(struct vigil_arg_rec) == 16, "vigil_arg_rec");

@@ -115,7 +115,8 @@ static const char *arg_type_name(const struct vigil_arg *a)
 	return a->type_name ? a->type_name : "?";
 }
 
-static int map_arg(struct cc *c, const struct vigil_arg *a, struct vigil_hook_arg *ha)
+static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach attach,
+		   struct vigil_hook_arg *ha)
 {
 	memset(ha, 0, sizeof(*ha));
 	ha->index = (uint8_t)a->index;
@@ -138,6 +139,9 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, struct vigil_hook_ar
 		return 0;
 	case VIGIL_ARG_STRING:
 		ha->type = VIGIL_AT_STRING;
+		/* a syscall's pointers are the caller's memory */
+		if (attach == VIGIL_ATTACH_KPROBE_SYSCALL)
+			ha->flags |= VIGIL_ARG_F_USER;
 		return 0;
 	default:
 		fail(c, a->pos, "argument type \"%s\" is not supported by vigil yet",
@@ -565,7 +569,7 @@ static void compile_hook(struct cc *c, size_t hi, const struct vigil_hook *h)
 	}
 	cfg->nargs = (uint8_t)h->nargs;
 	for (i = 0; i < h->nargs; i++)
-		if (map_arg(c, &h->args[i], &cfg->args[i]))
+		if (map_arg(c, &h->args[i], ph->attach, &cfg->args[i]))
 			return;
 	cfg->nsel = (uint8_t)h->nselectors;
 	for (i = 0; i < h->nselectors; i++) {
