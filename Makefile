@@ -19,14 +19,15 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-Ibpf-lsm -Iagent -Ipolicy -I$(BUILD)/bpf -MMD -MP
 CFLAGS   ?= -O2
-LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml
-CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c
+LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-Ibpf-lsm -I$(BUILD)/bpf
 
-BPF_SRCS  := $(wildcard bpf-lsm/*.bpf.c)
+# *_test.bpf.c: test programs (tests/bpf/), not part of vigild.
+BPF_SRCS  := $(filter-out %_test.bpf.c,$(wildcard bpf-lsm/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 
@@ -55,6 +56,12 @@ BENCH_BINS := $(patsubst tests/bench/workloads/%.c,$(BUILD)/bench-bin/%,$(BENCH_
 # Small programs the integration tests run (host and VM): $(BUILD)/test-bin.
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/test-bin/%,$(HELPER_SRCS))
+# Test programs that run BPF code under BPF_PROG_TEST_RUN (tests/bpf/), each
+# with the skeleton of a test object (bpf-lsm/*_test.bpf.c) built in.
+BPF_TEST_SRCS  := $(wildcard tests/bpf/*.c)
+BPF_TEST_BINS  := $(patsubst tests/bpf/%.c,$(BUILD)/test-bin/%,$(BPF_TEST_SRCS))
+BPF_TEST_SKELS := $(patsubst bpf-lsm/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(wildcard bpf-lsm/*_test.bpf.c))
+HELPER_BINS    += $(BPF_TEST_BINS)
 
 .PHONY: all deps run check unit unit-san host-test vm-test bench clean format
 .DELETE_ON_ERROR:
@@ -114,6 +121,14 @@ $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h
 
 $(BUILD)/test-bin/%: tests/helpers/%.c | $(BUILD)/test-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+# policy_test.bpf.c includes the program it tests.
+$(BUILD)/bpf/policy_test.bpf.o: bpf-lsm/policy.bpf.c
+$(patsubst %.c,$(BUILD)/obj/%.o,$(BPF_TEST_SRCS)): $(BPF_TEST_SKELS)
+
+$(BPF_TEST_BINS): $(BUILD)/test-bin/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libvigil-agent.a \
+		$(BUILD)/libvigil-policy.a | $(BUILD)/test-bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a \

@@ -26,6 +26,9 @@ struct vigil_out_arg {
 	const char *label;     /* NULL when none */
 	uint64_t num;
 	const char *str;
+	const void *bin; /* char_buf, cred, sock, sockaddr (see vigil_policy_arg_info) */
+	size_t bin_len;
+	bool truncated;
 };
 
 enum vigil_out_policy_kind {
@@ -37,14 +40,17 @@ enum vigil_out_policy_kind {
 struct vigil_out_policy {
 	enum vigil_out_policy_kind kind;
 	const char *policy_name;
-	const char *function_name;
-	const char *message; /* NULL when none */
+	const char *function_name; /* a tracepoint's event */
+	const char *subsys;	   /* a tracepoint's subsystem */
+	const char *message;	   /* NULL when none */
 	char *const *tags;
 	size_t ntags;
 	uint32_t action; /* VIGIL_ACTION_* of the selector that matched */
 	bool monitor;	 /* reported, not taken */
 	size_t nargs;
 	struct vigil_out_arg args[8];
+	bool has_ret; /* a return probe's returnArg */
+	struct vigil_out_arg ret;
 };
 
 /* The action an event names: the strongest of the selector's actions. */
@@ -60,9 +66,9 @@ struct vigil_encode_ctx {
 
 struct vigil_out_event {
 	enum vigil_out_kind kind;
-	struct vigil_process *proc; /* not const: the encoder caches its JSON */
-	uint64_t ktime;		    /* when it happened, CLOCK_MONOTONIC ns */
-	uint32_t exit_code;	    /* VIGIL_OUT_EXIT: status << 8 | signal */
+	struct vigil_process *proc;	    /* not const: the encoder caches its JSON */
+	uint64_t ktime;			    /* when it happened, CLOCK_MONOTONIC ns */
+	uint32_t exit_code;		    /* VIGIL_OUT_EXIT: status << 8 | signal */
 	const struct vigil_out_policy *pol; /* VIGIL_OUT_POLICY */
 };
 

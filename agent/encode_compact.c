@@ -106,6 +106,10 @@ static void policy_tail(FILE *out, const struct vigil_out_policy *pol)
 	size_t i;
 
 	fputc(' ', out);
+	if (pol->kind == VIGIL_OUT_TRACEPOINT && pol->subsys) {
+		put_quoted(out, pol->subsys, false);
+		fputc('/', out);
+	}
 	put_quoted(out, pol->function_name, false);
 	for (i = 0; i < pol->nargs; i++) {
 		const struct vigil_out_arg *a = &pol->args[i];

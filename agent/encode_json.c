@@ -6,12 +6,17 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <resolv.h>
 
 #include <json-c/json.h>
 
 #include "encode.h"
 #include "ns_names.h"
+#include "values.h"
 
 static const struct {
 	uint32_t flag;
@@ -225,42 +230,187 @@ static void add_int_arg(struct json_object *o, const struct vigil_out_arg *a)
 	}
 }
 
+/* Plain proto3 scalars: protojson leaves zeros out. */
+static void add_u32_nz(struct json_object *o, const char *key, uint32_t v)
+{
+	if (v)
+		add_u32(o, key, v);
+}
+
+static void add_named(struct json_object *o, const char *key, const char *name, unsigned v)
+{
+	char buf[16];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "%u", v);
+		name = buf;
+	}
+	add_str(o, key, name);
+}
+
+/* A socket address as text: IPv4 for an IPv4-mapped one. */
+static void add_addr(struct json_object *o, const char *key, const uint8_t a[16])
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!memcmp(a, mapped, sizeof(mapped)))
+		inet_ntop(AF_INET, a + 12, buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+	add_str(o, key, buf);
+}
+
+/* KprobeSock */
+static struct json_object *sock_json(const struct vigil_sock_info *si)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[32];
+
+	add_named(o, "family", vigil_family_name(si->family), si->family);
+	add_named(o, "type", vigil_sock_type_name(si->type), si->type);
+	add_named(o, "protocol", vigil_protocol_name(si->protocol), si->protocol);
+	add_u32_nz(o, "mark", si->mark);
+	add_u32_nz(o, "priority", si->priority);
+	add_addr(o, "saddr", si->saddr);
+	add_addr(o, "daddr", si->daddr);
+	add_u32_nz(o, "sport", si->sport);
+	add_u32_nz(o, "dport", si->dport);
+	if (si->cookie) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)si->cookie);
+		add_str(o, "cookie", buf);
+	}
+	if (si->state)
+		add_named(o, "state", vigil_tcp_state_name(si->state), si->state);
+	return o;
+}
+
+/* KprobeSockaddr */
+static struct json_object *sockaddr_json(const struct vigil_sock_info *si)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_named(o, "family", vigil_family_name(si->family), si->family);
+	if (si->family == AF_INET || si->family == AF_INET6)
+		add_addr(o, "addr", si->saddr);
+	add_u32_nz(o, "port", si->sport);
+	return o;
+}
+
+/* ProcessCredentials, as a cred argument */
+static struct json_object *cred_json(const struct vigil_creds *c)
+{
+	struct json_object *o = json_object_new_object(), *caps = json_object_new_object();
+
+	add_u32(o, "uid", c->uid);
+	add_u32(o, "gid", c->gid);
+	add_u32(o, "euid", c->euid);
+	add_u32(o, "egid", c->egid);
+	add_u32(o, "suid", c->suid);
+	add_u32(o, "sgid", c->sgid);
+	add_u32(o, "fsuid", c->fsuid);
+	add_u32(o, "fsgid", c->fsgid);
+	add_caps(caps, "permitted", c->cap_permitted);
+	add_caps(caps, "effective", c->cap_effective);
+	add_caps(caps, "inheritable", c->cap_inheritable);
+	json_object_object_add(o, "caps", caps);
+	return o;
+}
+
+/* bytes_arg (base64 in protojson), or truncated_bytes_arg with the size the
+ * caller gave. */
+static void add_bytes_arg(struct json_object *o, const struct vigil_out_arg *a)
+{
+	char *b64 = malloc(4 * (a->bin_len / 3 + 1) + 1), num[32];
+	struct json_object *t;
+
+	if (!b64)
+		return;
+	if (b64_ntop(a->bin, a->bin_len, b64, 4 * (a->bin_len / 3 + 1) + 1) < 0)
+		b64[0] = 0;
+	if (!a->truncated) {
+		json_object_object_add(o, "bytes_arg", json_object_new_string(b64));
+	} else {
+		t = json_object_new_object();
+		json_object_object_add(t, "bytes_arg", json_object_new_string(b64));
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)a->num);
+		add_str(t, "orig_size", num);
+		json_object_object_add(o, "truncated_bytes_arg", t);
+	}
+	free(b64);
+}
+
+/* One KprobeArgument. */
+static struct json_object *arg_json(const struct vigil_out_arg *a)
+{
+	struct json_object *o = json_object_new_object(), *f;
+	struct vigil_sock_info si;
+	struct vigil_creds cred;
+	const char *key = NULL;
+
+	if (!o)
+		return NULL;
+	switch (a->type) {
+	case VIGIL_AT_INT:
+		add_int_arg(o, a);
+		break;
+	case VIGIL_AT_LINUX_BINPRM:
+		key = "linux_binprm_arg";
+		break;
+	case VIGIL_AT_FILE:
+	case VIGIL_AT_FD:
+	case VIGIL_AT_DENTRY:
+		key = "file_arg";
+		break;
+	case VIGIL_AT_CAPABILITY:
+		f = json_object_new_object();
+		json_object_object_add(f, "value", json_object_new_int((int32_t)a->num));
+		add_str(f, "name", vigil_cap_enum_name((unsigned)a->num));
+		json_object_object_add(o, "capability_arg", f);
+		break;
+	case VIGIL_AT_CHAR_BUF:
+		if (a->bin)
+			add_bytes_arg(o, a);
+		break;
+	case VIGIL_AT_CRED: /* copied: the bytes in a message may be unaligned */
+		if (a->bin_len == sizeof(cred)) {
+			memcpy(&cred, a->bin, sizeof(cred));
+			json_object_object_add(o, "process_credentials_arg", cred_json(&cred));
+		}
+		break;
+	case VIGIL_AT_SOCK:
+	case VIGIL_AT_SOCKADDR:
+		if (a->bin_len == sizeof(si)) {
+			memcpy(&si, a->bin, sizeof(si));
+			json_object_object_add(
+				o, a->type == VIGIL_AT_SOCK ? "sock_arg" : "sockaddr_arg",
+				a->type == VIGIL_AT_SOCK ? sock_json(&si) : sockaddr_json(&si));
+		}
+		break;
+	case VIGIL_AT_PATH:
+		key = "path_arg";
+		break;
+	case VIGIL_AT_STRING:
+		add_str(o, "string_arg", a->str);
+		break;
+	}
+	if (key) {
+		f = json_object_new_object();
+		add_str(f, "path", a->str);
+		json_object_object_add(o, key, f);
+	}
+	if (a->label && a->label[0])
+		add_str(o, "label", a->label);
+	return o;
+}
+
 static struct json_object *args_json(const struct vigil_out_policy *pol)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
 
-	for (i = 0; arr && i < pol->nargs; i++) {
-		const struct vigil_out_arg *a = &pol->args[i];
-		struct json_object *o = json_object_new_object(), *f;
-		const char *key = NULL;
-
-		switch (a->type) {
-		case VIGIL_AT_INT:
-			add_int_arg(o, a);
-			break;
-		case VIGIL_AT_LINUX_BINPRM:
-			key = "linux_binprm_arg";
-			break;
-		case VIGIL_AT_FILE:
-			key = "file_arg";
-			break;
-		case VIGIL_AT_PATH:
-			key = "path_arg";
-			break;
-		case VIGIL_AT_STRING:
-			add_str(o, "string_arg", a->str);
-			break;
-		}
-		if (key) {
-			f = json_object_new_object();
-			add_str(f, "path", a->str);
-			json_object_object_add(o, key, f);
-		}
-		if (a->label && a->label[0])
-			add_str(o, "label", a->label);
-		json_object_array_add(arr, o);
-	}
+	for (i = 0; arr && i < pol->nargs; i++)
+		json_object_array_add(arr, arg_json(&pol->args[i]));
 	return arr;
 }
 
@@ -269,8 +419,15 @@ static const char *policy_body(const struct vigil_out_policy *pol, struct json_o
 	struct json_object *tags;
 	size_t i;
 
-	add_str(body, "function_name", pol->function_name);
+	if (pol->kind == VIGIL_OUT_TRACEPOINT) { /* ProcessTracepoint */
+		add_str(body, "subsys", pol->subsys);
+		add_str(body, "event", pol->function_name);
+	} else {
+		add_str(body, "function_name", pol->function_name);
+	}
 	json_object_object_add(body, "args", args_json(pol));
+	if (pol->has_ret)
+		json_object_object_add(body, "return", arg_json(&pol->ret));
 	add_str(body, "action", vigil_action_name(pol->action));
 	add_str(body, "policy_name", pol->policy_name);
 	if (pol->message && pol->message[0])

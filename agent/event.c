@@ -213,7 +213,20 @@ int vigil_decode_policy(const void *data, size_t size, struct vigil_policy_event
 		a->truncated = rec.flags != 0;
 		a->num = rec.num;
 		a->str[0] = 0;
-		if (rec.len) {
+		a->bin = NULL;
+		a->bin_len = 0;
+		if (rec.type == VIGIL_AT_CHAR_BUF || rec.type == VIGIL_AT_CRED ||
+		    rec.type == VIGIL_AT_SOCK || rec.type == VIGIL_AT_SOCKADDR) {
+			size_t want = rec.type == VIGIL_AT_CRED ? sizeof(struct vigil_creds)
+				      : rec.type == VIGIL_AT_CHAR_BUF
+					      ? rec.len
+					      : sizeof(struct vigil_sock_info);
+
+			if (rec.len != want)
+				return -EINVAL;
+			a->bin = ev->data + off;
+			a->bin_len = rec.len;
+		} else if (rec.len) {
 			str = ev->data + off;
 			if (str[rec.len - 1] != 0)
 				return -EINVAL;

@@ -31,6 +31,10 @@ struct vigil_policy_arg_info {
 	bool truncated;
 	__u64 num;
 	char str[VIGIL_PATH_BUF * 3]; /* worst case: every byte becomes U+FFFD */
+	/* char_buf, cred, sock, sockaddr: the bytes as sent (into the message,
+	 * valid while it is); a cred's and a socket's have their struct's size */
+	const void *bin;
+	size_t bin_len;
 };
 
 struct vigil_policy_event_info {

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "policies.h"
+#include "policy_watch.h"
 #include "probe.h"
 #include "procfs.h"
 #include "sensor.h"
@@ -153,10 +154,11 @@ static void raise_fd_limit(void)
 }
 
 /* Policies from --tracing-policy (each must load) and the policy
- * directory (a failure there is reported and skipped). */
+ * directory (a failure there is reported and skipped), which is then
+ * watched unless --no-watch-policy-dir. */
 static int load_policies(const struct vigil_options *o, const struct vigil_features *feats,
 			 struct vigil_sensor *sensor, struct vigil_pipeline *p,
-			 struct vigil_policies **out)
+			 struct vigil_policies **out, struct vigil_policy_watch **watch)
 {
 	struct vigil_kernel_features kf;
 	struct vigil_shared_maps maps;
@@ -185,7 +187,18 @@ static int load_policies(const struct vigil_options *o, const struct vigil_featu
 			goto cleanup;
 		}
 	}
-	vigil_policies_add_dir(*out, o->policy_dir, !o->policy_dir_given);
+	if (o->watch_policy_dir) {
+		err = vigil_policy_watch_new(o->policy_dir, &vigil_policy_watch_lifecycle, *out,
+					     watch);
+		if (!err)
+			err = vigil_policy_watch_start(*watch, !o->policy_dir_given);
+		if (err) {
+			vigil_err("tracing policy directory: %s", strerror(-err));
+			goto cleanup;
+		}
+	} else {
+		vigil_policies_add_dir(*out, o->policy_dir, !o->policy_dir_given);
+	}
 	n = vigil_policies_count(*out);
 	for (i = 0; i < n; i++)
 		if (!vigil_policies_info(*out, i, &info))
@@ -210,6 +223,7 @@ int main(int argc, char **argv)
 	struct vigil_stats st = { 0 };
 	struct files files = { -1, -1 };
 	struct vigil_policies *policies = NULL;
+	struct vigil_policy_watch *watch = NULL;
 	uint64_t kstats[VIGIL_STAT_COUNT] = { 0 }, last_check = 0, last_gc, attached;
 	char degraded[512];
 	struct sigaction sa = { 0 };
@@ -269,7 +283,7 @@ int main(int argc, char **argv)
 		  vigil_sensor_adopted(sensor) ? "; process table adopted from the last run" : "");
 	if (o.seed)
 		seed(&p, sensor, o.state_dir, attached);
-	err = load_policies(&o, &feats, sensor, &p, &policies);
+	err = load_policies(&o, &feats, sensor, &p, &policies, &watch);
 	if (err)
 		goto cleanup;
 	if (files.ready_fd >= 0) {
@@ -281,9 +295,10 @@ int main(int argc, char **argv)
 
 	last_gc = clock_ns(CLOCK_MONOTONIC);
 	while (!stop) {
+		bool changed;
 		uint64_t now;
 
-		err = vigil_sensor_poll(sensor, 50);
+		err = vigil_sensor_poll_fd(sensor, 50, vigil_policy_watch_fd(watch), &changed);
 		if (err == -EINTR)
 			err = 0;
 		if (err == -EPIPE)
@@ -295,6 +310,10 @@ int main(int argc, char **argv)
 		err = vigil_pipeline_flush(&p);
 		if (err)
 			break;
+		/* The ring is read: policies replaced before can be freed. */
+		vigil_policies_reap(policies);
+		if (changed)
+			vigil_policy_watch_handle(watch);
 		if (reopen) {
 			reopen = 0;
 			if (p.export && !vigil_output_reopen(p.export))
@@ -343,6 +362,7 @@ cleanup:
 		close(files.ready_fd);
 		unlink(o.ready_path);
 	}
+	vigil_policy_watch_free(watch);
 	vigil_policies_free(policies);
 	vigil_sensor_close(sensor);
 	vigil_cache_free(p.cache);

@@ -28,6 +28,7 @@ static const struct option long_opts[] = {
 	{ "state-dir", required_argument, NULL, 'D' },
 	{ "tracing-policy", required_argument, NULL, 't' },
 	{ "tracing-policy-dir", required_argument, NULL, 'T' },
+	{ "no-watch-policy-dir", no_argument, NULL, 'W' },
 	{ "probe", no_argument, NULL, 'p' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -68,10 +69,14 @@ void vigil_options_usage(FILE *f)
 		"Policies:\n"
 		"  --tracing-policy FILE         load this TracingPolicy at start; vigild stops\n"
 		"                                if it cannot load whole (repeatable, up to 64)\n"
-		"  --tracing-policy-dir DIR      load every *.yaml and *.yml of DIR at start; a\n"
-		"                                policy that fails is reported and skipped\n"
-		"                                (default " VIGIL_DEFAULT_POLICY_DIR
-		", if present)\n"
+		"  --tracing-policy-dir DIR      load every *.yaml and *.yml of DIR (default\n"
+		"                                " VIGIL_DEFAULT_POLICY_DIR "), then follow it:\n"
+		"                                a file written or moved in is loaded (a policy\n"
+		"                                of the same name is replaced without a gap), one\n"
+		"                                removed deletes its policy; a file that fails is\n"
+		"                                reported and its earlier version kept; a missing\n"
+		"                                DIR is loaded when it appears\n"
+		"  --no-watch-policy-dir         load DIR at start only\n"
 		"\n"
 		"Tuning:\n"
 		"  --rb-size BYTES               kernel ring buffer, a power of two from %u to 1 "
@@ -247,6 +252,9 @@ static int parse_one(int c, const char *arg, struct vigil_options *o)
 		o->policy_dir = arg;
 		o->policy_dir_given = true;
 		return 0;
+	case 'W':
+		o->watch_policy_dir = false;
+		return 0;
 	case 'p':
 		o->probe_only = true;
 		return 0;
@@ -268,6 +276,7 @@ int vigil_options_parse(int argc, char **argv, struct vigil_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->seed = true;
+	o->watch_policy_dir = true;
 	o->bpf_dir = VIGIL_DEFAULT_BPF_DIR;
 	o->state_dir = VIGIL_DEFAULT_STATE_DIR;
 	o->policy_dir = VIGIL_DEFAULT_POLICY_DIR;

@@ -32,6 +32,7 @@ struct vigil_options {
 	unsigned npolicy_files;
 	const char *policy_dir; /* --tracing-policy-dir */
 	bool policy_dir_given;
+	bool watch_policy_dir; /* follow it after start (default) */
 	char node[VIGIL_NODE_NAME_MAX + 1]; /* "" until resolved by the caller */
 	uint32_t rb_size;		    /* 0: the default */
 	uint32_t gc_interval_ms;

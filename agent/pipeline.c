@@ -191,22 +191,36 @@ static int handle_policy(struct vigil_pipeline *p, const void *data, size_t size
 							 : VIGIL_OUT_KPROBE;
 	pol.policy_name = meta->policy_name;
 	pol.function_name = meta->function_name;
+	pol.subsys = meta->subsys;
 	pol.message = meta->message;
 	pol.tags = meta->tags;
 	pol.ntags = meta->ntags;
 	pol.action = info->raw->action;
 	pol.monitor = info->raw->flags & VIGIL_PEV_F_MONITOR;
-	for (i = 0; i < info->nargs && i < meta->nargs; i++) {
+	for (i = 0; i < info->nargs; i++) {
 		const struct vigil_policy_arg_info *a = &info->args[i];
-		const struct vigil_arg *ma = &meta->args[a->slot < meta->nargs ? a->slot : 0];
+		const struct vigil_arg *ma;
+		struct vigil_out_arg *o;
 
-		pol.args[i].type = a->type;
-		pol.args[i].type_name = ma->type_name;
-		pol.args[i].label = ma->label;
-		pol.args[i].num = a->num;
-		pol.args[i].str = a->type == VIGIL_AT_INT ? NULL : a->str;
+		if (a->slot < meta->nargs) {
+			ma = &meta->args[a->slot];
+			o = &pol.args[pol.nargs++];
+		} else if (a->slot == meta->nargs && meta->ret) { /* the return value */
+			ma = meta->ret;
+			o = &pol.ret;
+			pol.has_ret = true;
+		} else {
+			continue;
+		}
+		o->type = a->type;
+		o->type_name = ma->type_name;
+		o->label = ma->label;
+		o->num = a->num;
+		o->str = a->type == VIGIL_AT_INT ? NULL : a->str;
+		o->bin = a->bin;
+		o->bin_len = a->bin_len;
+		o->truncated = a->truncated;
 	}
-	pol.nargs = i;
 	proc = policy_process(p, info->raw);
 	if (!proc) {
 		err = -ENOMEM;

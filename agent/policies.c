@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include "policies.h"
 #include "policy_load.h"
 #include "parse.h"
 #include "readfile.h"
+#include "tracefs.h"
 #include "yaml_doc.h"
 #include "validate.h"
 #include "log.h"
@@ -25,12 +29,18 @@ struct entry {
 	struct vigil_hook_meta *metas; /* one per plan hook */
 	bool enabled;
 	enum vigil_policy_mode mode;
+	/* Deleted or replaced: switched off, its hooks kept for the events
+	 * still in the ring buffer.  1, then 2 after the first reap; the
+	 * second reap frees it. */
+	int retired;
 };
 
 struct vigil_policies {
 	struct vigil_kernel_features f;
 	struct vigil_shared_maps m;
-	struct entry *e; /* indexed by policy id */
+	struct entry *e;     /* indexed by policy id */
+	uint32_t last_added; /* policy id */
+	bool switched_on;    /* a policy was switched on since the last wait_running() */
 };
 
 #if defined(__x86_64__)
@@ -84,6 +94,7 @@ void vigil_policy_features(const struct vigil_features *feats,
 	memcpy(out->host_ns, host_ns, sizeof(out->host_ns));
 	out->syscall_prefix = SYSCALL_PREFIX;
 	out->resolve = resolve_dirs;
+	out->tracepoint_field = vigil_tracefs_field; /* the host's tracefs */
 }
 
 int vigil_policies_new(const struct vigil_kernel_features *f, const struct vigil_shared_maps *m,
@@ -131,9 +142,45 @@ static struct entry *find(const struct vigil_policies *ps, const char *name)
 	size_t i;
 
 	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
-		if (ps->e[i].used && !strcmp(ps->e[i].model->name, name))
+		if (ps->e[i].used && !ps->e[i].retired && !strcmp(ps->e[i].model->name, name))
 			return &ps->e[i];
 	return NULL;
+}
+
+/*
+ * Wait until every policy program running now has returned: they run under
+ * RCU (a kprobe, a tracepoint or a trampoline), and membarrier's global
+ * command is a grace period.  Without it, sleep: such a run is short.
+ */
+static void wait_running(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(50000);
+}
+
+/* Switch the policy off now; free it once its events are read (reap). */
+static void entry_retire(struct vigil_policies *ps, struct entry *e)
+{
+	/* Programs of one hook run one after the other, the newest first
+	 * for kprobes and LSM hooks: a run that found a policy switched on
+	 * since still off must find this one on.  Let such runs end first. */
+	if (ps->switched_on) {
+		wait_running();
+		ps->switched_on = false;
+	}
+	if (vigil_policy_set_state(&ps->m, e->id, false, false))
+		entry_clear(ps, e); /* unloading switches it off too */
+	else
+		e->retired = 1;
+}
+
+void vigil_policies_reap(struct vigil_policies *ps)
+{
+	size_t i;
+
+	for (i = 1; ps && i < VIGIL_POLICIES_MAX; i++)
+		if (ps->e[i].used && ps->e[i].retired && ps->e[i].retired++ == 2)
+			entry_clear(ps, &ps->e[i]);
 }
 
 static struct entry *free_slot(struct vigil_policies *ps)
@@ -175,12 +222,14 @@ static int make_metas(struct entry *e)
 
 		mt->policy_name = e->model->name;
 		mt->function_name = h->call;
+		mt->subsys = h->subsystem;
 		mt->kind = h->kind;
 		mt->message = h->message;
 		mt->tags = h->tags;
 		mt->ntags = h->ntags;
 		mt->args = h->args;
 		mt->nargs = h->nargs;
+		mt->ret = h->has_return && h->has_return_arg ? &h->return_arg : NULL;
 	}
 	return 0;
 }
@@ -231,8 +280,10 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 	}
 	e->used = true;
 	e->enabled = true;
+	ps->switched_on = true;
+	ps->last_added = e->id;
 	if (old)
-		entry_clear(ps, old);
+		entry_retire(ps, old);
 	for (size_t i = 0; i < e->plan.nhooks; i++)
 		vigil_err("tracing policy %s: %s runs as %s", e->model->name,
 			  e->plan.hooks[i].src->call, e->plan.hooks[i].how);
@@ -305,8 +356,15 @@ int vigil_policies_delete(struct vigil_policies *ps, const char *name)
 
 	if (!e)
 		return -ENOENT;
-	entry_clear(ps, e);
+	entry_retire(ps, e);
 	return 0;
+}
+
+const char *vigil_policies_last_added(const struct vigil_policies *ps)
+{
+	const struct entry *e = &ps->e[ps->last_added];
+
+	return ps->last_added && e->used && !e->retired ? e->model->name : NULL;
 }
 
 int vigil_policies_enable(struct vigil_policies *ps, const char *name, bool enabled)
@@ -319,6 +377,8 @@ int vigil_policies_enable(struct vigil_policies *ps, const char *name, bool enab
 	ret = vigil_policy_set_state(&ps->m, e->id, enabled, e->mode == VIGIL_MODE_MONITOR);
 	if (!ret)
 		e->enabled = enabled;
+	if (!ret && enabled)
+		ps->switched_on = true;
 	return ret;
 }
 
@@ -341,7 +401,7 @@ size_t vigil_policies_count(const struct vigil_policies *ps)
 	size_t i, n = 0;
 
 	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
-		n += ps->e[i].used;
+		n += ps->e[i].used && !ps->e[i].retired;
 	return n;
 }
 
@@ -352,7 +412,7 @@ int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigi
 	for (i = 1; i < VIGIL_POLICIES_MAX; i++) {
 		const struct entry *e = &ps->e[i];
 
-		if (!e->used || n++ != idx)
+		if (!e->used || e->retired || n++ != idx)
 			continue;
 		memset(out, 0, sizeof(*out));
 		out->name = e->model->name;

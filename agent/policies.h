@@ -21,13 +21,15 @@ struct vigil_policies;
 /* What an event of a hook needs from its policy. */
 struct vigil_hook_meta {
 	const char *policy_name;
-	const char *function_name; /* as the policy names it (call or hook) */
+	const char *function_name; /* as the policy names it (call, hook or event) */
+	const char *subsys;	   /* tracepoint: its subsystem, else NULL */
 	enum vigil_hook_kind kind; /* process_kprobe, process_lsm, process_tracepoint */
 	const char *message;
 	char *const *tags;
 	size_t ntags;
 	const struct vigil_arg *args;
 	size_t nargs;
+	const struct vigil_arg *ret; /* returnArg: the record of slot nargs; else NULL */
 };
 
 enum vigil_policy_status {
@@ -71,7 +73,14 @@ int vigil_policies_add_file(struct vigil_policies *ps, const char *path, int mod
  * error when missing_ok.  Failures are logged; returns how many failed. */
 int vigil_policies_add_dir(struct vigil_policies *ps, const char *dir, bool missing_ok);
 
+/* A policy deleted or replaced is switched off at once; its hooks stay
+ * known, for the events already in the ring buffer, until the second
+ * vigil_policies_reap() after: call it after each read of the ring. */
 int vigil_policies_delete(struct vigil_policies *ps, const char *name);
+void vigil_policies_reap(struct vigil_policies *ps);
+/* The name of the policy the last successful add loaded, or NULL when it
+ * is not loaded any more. */
+const char *vigil_policies_last_added(const struct vigil_policies *ps);
 int vigil_policies_enable(struct vigil_policies *ps, const char *name, bool enabled);
 int vigil_policies_set_mode(struct vigil_policies *ps, const char *name,
 			    enum vigil_policy_mode mode);

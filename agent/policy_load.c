@@ -22,7 +22,8 @@
 
 struct vigil_loaded {
 	uint32_t policy_id;
-	struct bpf_link **links;
+	struct bpf_link **links; /* one per hook, two for a return probe */
+	size_t nlinks;
 	size_t prog_bytes; /* jited and translated size of every program */
 	size_t nhooks;
 	struct vigil_str_key *strs;
@@ -32,8 +33,48 @@ struct vigil_loaded {
 	size_t set_bytes;
 };
 
-/* The scratch map every policy program shares, once created. */
-static int shared_scratch_fd = -1;
+/* Maps of policy.bpf.c that every policy program shares (per-CPU scratch,
+ * rateLimit memory, return probes' arguments), created by the first
+ * program loaded and reused after: memory per agent, not per policy. */
+static struct {
+	const char *name;
+	int fd;
+} shared[] = { { "pol_scratch", -1 }, { "rate_limit", -1 }, { "ret_stash", -1 } };
+
+static int reuse_shared(struct policy_bpf *skel)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, shared[i].name);
+
+		if (!map)
+			return -ENOENT;
+		if (shared[i].fd < 0)
+			continue;
+		ret = bpf_map__reuse_fd(map, shared[i].fd);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int keep_shared(struct policy_bpf *skel)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, shared[i].name);
+
+		if (shared[i].fd >= 0 || !map)
+			continue;
+		shared[i].fd = dup(bpf_map__fd(map));
+		if (shared[i].fd < 0)
+			return -errno;
+	}
+	return 0;
+}
 
 static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_attach a)
 {
@@ -79,9 +120,10 @@ static struct bpf_link *attach_tracepoint(struct bpf_program *prog, const char *
 }
 
 static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
-		     struct bpf_link **link_out, size_t *bytes, char *err, size_t errsz)
+		     struct vigil_loaded *l, char *err, size_t errsz)
 {
 	struct policy_bpf *skel = policy_bpf__open();
+	bool ret_probe = ph->cfg.flags & VIGIL_HOOK_F_RETURN;
 	struct bpf_program *prog;
 	struct bpf_link *link = NULL;
 	int ret;
@@ -96,6 +138,7 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	bpf_program__set_autoload(skel->progs.vigil_kprobe, prog == skel->progs.vigil_kprobe);
 	bpf_program__set_autoload(skel->progs.vigil_exec_tp, prog == skel->progs.vigil_exec_tp);
 	bpf_program__set_autoload(skel->progs.vigil_tp, prog == skel->progs.vigil_tp);
+	bpf_program__set_autoload(skel->progs.vigil_kretprobe, ret_probe);
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	ret = 0;
 	if (ph->attach == VIGIL_ATTACH_LSM)
@@ -114,8 +157,8 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		ret = bpf_map__reuse_fd(skel->maps.num_sets, m->num_sets);
 	if (!ret)
 		ret = bpf_map__reuse_fd(skel->maps.policy_state, m->policy_state);
-	if (!ret && shared_scratch_fd >= 0)
-		ret = bpf_map__reuse_fd(skel->maps.pol_scratch, shared_scratch_fd);
+	if (!ret)
+		ret = reuse_shared(skel);
 	if (ret) {
 		snprintf(err, errsz, "prepare the program for %s: %s", ph->target, strerror(-ret));
 		goto fail;
@@ -126,13 +169,10 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 			 strerror(-ret));
 		goto fail;
 	}
-	if (shared_scratch_fd < 0) {
-		shared_scratch_fd = dup(bpf_map__fd(skel->maps.pol_scratch));
-		if (shared_scratch_fd < 0) {
-			ret = -errno;
-			snprintf(err, errsz, "keep the policy scratch map: %s", strerror(-ret));
-			goto fail;
-		}
+	ret = keep_shared(skel);
+	if (ret) {
+		snprintf(err, errsz, "keep the maps policy programs share: %s", strerror(-ret));
+		goto fail;
 	}
 	switch (ph->attach) {
 	case VIGIL_ATTACH_LSM:
@@ -154,9 +194,21 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		snprintf(err, errsz, "attach to %s (%s): %s", ph->target, ph->how, strerror(-ret));
 		goto fail;
 	}
-	*bytes += prog_size(bpf_program__fd(prog));
-	*link_out = link;
-	/* The link holds the program; the object's descriptors can go. */
+	l->links[l->nlinks++] = link;
+	l->prog_bytes += prog_size(bpf_program__fd(prog));
+	if (ret_probe) { /* and where the call returns */
+		prog = skel->progs.vigil_kretprobe;
+		link = bpf_program__attach_kprobe(prog, true, ph->target);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, errsz, "attach to the return of %s (%s): %s", ph->target,
+				 ph->how, strerror(-ret));
+			goto fail;
+		}
+		l->links[l->nlinks++] = link;
+		l->prog_bytes += prog_size(bpf_program__fd(prog));
+	}
+	/* The links hold the programs; the object's descriptors can go. */
 	policy_bpf__destroy(skel);
 	return 0;
 fail:
@@ -174,26 +226,29 @@ static void delete_sets(struct vigil_loaded *l, const struct vigil_shared_maps *
 		bpf_map_delete_elem(m->num_sets, &l->nums[i]);
 }
 
-static int insert_sets(struct vigil_loaded *l, const struct vigil_shared_maps *m, char *err,
-		       size_t errsz)
+int vigil_plan_insert_sets(const struct vigil_plan *plan, const struct vigil_shared_maps *m,
+			   char *err, size_t errsz)
 {
 	struct vigil_set_val v = { 0 };
 	size_t i;
+	int ret;
 
-	for (i = 0; i < l->nstrs; i++) {
-		v.len = (l->strs[i].prefixlen - 32) / 8;
-		if (bpf_map_update_elem(m->str_sets, &l->strs[i], &v, BPF_ANY)) {
-			snprintf(err, errsz, "insert string value %zu of %zu: %s", i + 1, l->nstrs,
-				 strerror(errno));
-			return -errno;
+	for (i = 0; i < plan->nstrs; i++) {
+		v.len = (plan->strs[i].prefixlen - 32) / 8;
+		if (bpf_map_update_elem(m->str_sets, &plan->strs[i], &v, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errsz, "insert string value %zu of %zu: %s", i + 1,
+				 plan->nstrs, strerror(-ret));
+			return ret;
 		}
 	}
-	for (i = 0; i < l->nnums; i++) {
-		v.len = (l->nums[i].prefixlen - 32) / 8;
-		if (bpf_map_update_elem(m->num_sets, &l->nums[i], &v, BPF_ANY)) {
-			snprintf(err, errsz, "insert number value %zu of %zu: %s", i + 1, l->nnums,
-				 strerror(errno));
-			return -errno;
+	for (i = 0; i < plan->nnums; i++) {
+		v.len = (plan->nums[i].prefixlen - 32) / 8;
+		if (bpf_map_update_elem(m->num_sets, &plan->nums[i], &v, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errsz, "insert number value %zu of %zu: %s", i + 1,
+				 plan->nnums, strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;
@@ -209,7 +264,7 @@ int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_m
 	if (!l)
 		goto fail;
 	l->policy_id = plan->policy_id;
-	l->links = calloc(plan->nhooks ? plan->nhooks : 1, sizeof(*l->links));
+	l->links = calloc(plan->nhooks ? 2 * plan->nhooks : 1, sizeof(*l->links));
 	l->strs = malloc((plan->nstrs ? plan->nstrs : 1) * sizeof(*l->strs));
 	l->nums = malloc((plan->nnums ? plan->nnums : 1) * sizeof(*l->nums));
 	if (!l->links || !l->strs || !l->nums)
@@ -225,11 +280,11 @@ int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_m
 		snprintf(err, errsz, "reset the policy state: %s", strerror(-ret));
 		goto fail;
 	}
-	ret = insert_sets(l, m, err, errsz);
+	ret = vigil_plan_insert_sets(plan, m, err, errsz);
 	if (ret)
 		goto fail;
 	for (i = 0; i < plan->nhooks; i++) {
-		ret = load_hook(&plan->hooks[i], m, &l->links[i], &l->prog_bytes, err, errsz);
+		ret = load_hook(&plan->hooks[i], m, l, err, errsz);
 		if (ret)
 			goto fail;
 		l->nhooks++;
@@ -262,7 +317,7 @@ void vigil_policy_unload(struct vigil_loaded *l, const struct vigil_shared_maps 
 	if (!l)
 		return;
 	vigil_policy_set_state(m, l->policy_id, false, false);
-	for (i = 0; i < l->nhooks; i++)
+	for (i = 0; i < l->nlinks; i++)
 		bpf_link__destroy(l->links[i]);
 	if (l->strs && l->nums)
 		delete_sets(l, m);

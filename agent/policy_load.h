@@ -24,6 +24,11 @@ struct vigil_loaded;
 int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_maps *m,
 		      struct vigil_loaded **out, char *err, size_t errsz);
 
+/* Insert the plan's value-set entries into the shared tries (done by
+ * vigil_policy_load; the matcher tests call it on maps of their own). */
+int vigil_plan_insert_sets(const struct vigil_plan *plan, const struct vigil_shared_maps *m,
+			   char *err, size_t errsz);
+
 /* Switch the policy on or off, and set its mode, in one map update. */
 int vigil_policy_set_state(const struct vigil_shared_maps *m, uint32_t policy_id, bool enabled,
 			   bool monitor);

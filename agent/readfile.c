@@ -20,7 +20,9 @@ int vigil_read_file(const char *path, size_t max, bool regular_only, char **out,
 	ssize_t r;
 	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO without a writer must not hang the caller
+	 * (it is refused below); reads of a regular file never block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
 	if (regular_only && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {

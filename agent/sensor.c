@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,20 @@ int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms)
 	/* Producers skip the wakeup for small amounts: take those too. */
 	m = ring_buffer__consume(s->rb);
 	return m < 0 ? m : n + m;
+}
+
+int vigil_sensor_poll_fd(struct vigil_sensor *s, int timeout_ms, int fd, bool *fd_ready)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = ring_buffer__epoll_fd(s->rb), .events = POLLIN },
+		{ .fd = fd, .events = POLLIN },
+	};
+
+	*fd_ready = false;
+	if (poll(pfd, fd >= 0 ? 2 : 1, timeout_ms) < 0)
+		return -errno;
+	*fd_ready = fd >= 0 && pfd[1].revents;
+	return vigil_sensor_poll(s, 0);
 }
 
 bool vigil_sensor_adopted(const struct vigil_sensor *s)

@@ -29,6 +29,9 @@ bool vigil_rb_size_valid(uint64_t size);
  * kernel side wakes the reader only for large batches).  Returns messages
  * handled, or a negative errno (-EINTR is not an error). */
 int vigil_sensor_poll(struct vigil_sensor *s, int timeout_ms);
+/* The same, waiting for fd to become readable too (*fd_ready; fd < 0: no
+ * fd): one loop serves the ring buffer and another source of events. */
+int vigil_sensor_poll_fd(struct vigil_sensor *s, int timeout_ms, int fd, bool *fd_ready);
 /* True when the process table pinned by an earlier agent was adopted. */
 bool vigil_sensor_adopted(const struct vigil_sensor *s);
 /* True when the process table is pinned (adopted or pinned by this agent). */

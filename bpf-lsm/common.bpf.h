@@ -131,6 +131,32 @@ static __always_inline void read_namespaces(struct task_struct *task, __u32 *ns)
 	ns[VIGIL_NS_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
 }
 
+/* Ids and capability sets of a cred (auid is the task's: see read_creds). */
+static __always_inline void read_cred(const struct cred *cred, struct vigil_creds *c)
+{
+	c->uid = BPF_CORE_READ(cred, uid.val);
+	c->gid = BPF_CORE_READ(cred, gid.val);
+	c->euid = BPF_CORE_READ(cred, euid.val);
+	c->egid = BPF_CORE_READ(cred, egid.val);
+	c->suid = BPF_CORE_READ(cred, suid.val);
+	c->sgid = BPF_CORE_READ(cred, sgid.val);
+	c->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	c->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	/* kernel_cap_t is u32[2] before 6.3 and u64 after: same 8 bytes. */
+	bpf_probe_read_kernel(&c->cap_permitted, 8, &cred->cap_permitted);
+	bpf_probe_read_kernel(&c->cap_effective, 8, &cred->cap_effective);
+	bpf_probe_read_kernel(&c->cap_inheritable, 8, &cred->cap_inheritable);
+	c->auid = (__u32)-1;
+	c->pad = 0;
+}
+
+static __always_inline void read_creds(struct task_struct *task, struct vigil_creds *c)
+{
+	read_cred(BPF_CORE_READ(task, cred), c);
+	if (bpf_core_field_exists(task->loginuid))
+		c->auid = BPF_CORE_READ(task, loginuid.val);
+}
+
 /*
  * Right-to-left path walk: the path of (dentry, vfsmnt) up to the task's
  * root is written so that it ends just before bufs->path[VIGIL_PATH_BUF - 1]
@@ -213,8 +239,8 @@ static long rtl_step(__u64 index, void *ctx)
 	if (!b)
 		return 1;
 	n = bpf_probe_read_kernel_str(b->name, VIGIL_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
-	if (n <= 1)
-		goto done;
+	if (n <= 1 || (n == 2 && b->name[0] == '/'))
+		goto done; /* nameless, or the root of a walk without a mount */
 	l = n - 1;
 	if (l + 1 > w->pos) {
 		w->trunc = 1;

@@ -11,26 +11,39 @@
  *
  *   hook(ctx):
  *       state = policy_state[cfg.policy]; not enabled -> allow
- *       for each arg slot: read it (integer, or paths: the file's path walked
- *                          in the kernel, and bprm->filename as invoked)
- *       sel = first selector whose filters all match:
- *             matchArgs  (string sets: equal/prefix/postfix; integers:
- *                         set/GT/LT/Mask; Not forms negate), matchBinaries,
- *                         matchParentBinaries, matchNamespaces, matchPIDs
+ *       no selectors -> read every argument, post, allow
+ *       candidates = selectors whose process filters pass: matchPIDs,
+ *                    matchNamespaces, matchCapabilities, matchBinaries,
+ *                    matchParentBinaries (with followForks/followChildren:
+ *                    or an ancestor's), and for an Equal on a path the
+ *                    file's name among the values' last components
+ *       none -> allow                      (most calls end here, unwalked)
+ *       read every argument: integers; paths walked in the kernel (file,
+ *                    path, fd, dentry, linux_binprm with its filename as
+ *                    invoked); strings and char_buf; cred; sock, sockaddr
+ *       sel = first candidate whose matchArgs all pass (string sets:
+ *             equal/prefix/postfix; integer sets with ranges, GT/LT/Mask;
+ *             socket addresses as CIDR sets, ports, protocol, family; Not
+ *             forms negate)
  *       none -> allow
  *       monitor mode: report the actions, take none
- *       Sigkill/Signal: bpf_send_signal; Post: emit one event
+ *       Sigkill/Signal: bpf_send_signal
+ *       Post: emit one event, unless rateLimit saw these values lately
  *       Override (LSM): return the errno, else allow
  *
  * Entry programs: lsm (any BPF-LSM hook; target set at load), kprobe (a
- * kernel function, or a syscall whose arguments sit in the inner pt_regs),
- * and tp_btf/sched_process_exec, standing in for an exec hook where neither
+ * kernel function, or a syscall whose arguments sit in the inner pt_regs;
+ * with return: true it only keeps the arguments for kretprobe, which runs
+ * the hook with the return value as one more argument),
+ * tracepoint (fields at offsets of the record), and
+ * tp_btf/sched_process_exec, standing in for an exec hook where neither
  * BPF-LSM nor kprobes exist: the new image has not run an instruction yet.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "vigil_abi.h"
 #include "common.bpf.h"
 
@@ -43,8 +56,8 @@ const volatile struct vigil_hook_cfg cfg = {};
 
 /* One argument as read. */
 struct arg_slot {
-	__u64 num;
-	__u32 len;  /* strlen(s) */
+	__u64 num;  /* integers; char_buf: the size the caller gave */
+	__u32 len;  /* strlen(s); char_buf, cred, sock: the bytes in s */
 	__u32 len2; /* strlen(s2) */
 	__u32 trunc;
 	__u32 has2; /* s2 holds a second name (bprm->filename) */
@@ -52,10 +65,21 @@ struct arg_slot {
 	char s2[ARG_STR2];
 };
 
+/* Post rateLimit: when a selector last posted for these values. */
+struct rate_key {
+	__u32 hook;
+	__u32 sel;
+	__u32 scope; /* tid, tgid, or 0 (rateLimitScope) */
+	__u32 pad;
+	__u64 hash; /* of the argument values */
+};
+
 struct pol_scratch {
 	struct rtl_bufs rtl;
 	struct vigil_str_key skey;
 	struct vigil_num_key nkey;
+	struct rate_key rkey;
+	struct vigil_creds cred;  /* the caller's, for matchCapabilities */
 	char tail[VIGIL_STR_MAX]; /* the end of a string, for a postfix lookup */
 	struct arg_slot slot[VIGIL_HOOK_ARGS];
 	__u32 ns[VIGIL_NS_COUNT];
@@ -75,6 +99,31 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pol_scratch);
 } pol_scratch SEC(".maps");
+
+/* Shared by every policy program too: 4,096 recent (selector, scope,
+ * values) posts, least recently used forgotten first. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct rate_key);
+	__type(value, __u64);
+} rate_limit SEC(".maps");
+
+/* A return probe's arguments, from the call to its return, by thread and
+ * hook; shared by every policy program. */
+struct ret_key {
+	__u32 tid;
+	__u32 hook;
+};
+struct ret_args {
+	__u64 raw[VIGIL_HOOK_ARGS];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct ret_key);
+	__type(value, struct ret_args);
+} ret_stash SEC(".maps");
 
 static __always_inline struct pol_scratch *scratch(void)
 {
@@ -118,6 +167,61 @@ static __always_inline void kprobe_args(struct pt_regs *ctx, __u64 *a)
 	}
 }
 
+static __always_inline __u64 raw_arg(const __u64 *raw, __u32 slot)
+{
+	__u8 index = cfg.args[slot & (VIGIL_HOOK_ARGS - 1)].index;
+
+	return index < RAW_ARGS ? raw[index] : 0;
+}
+
+/* The file behind descriptor fd of task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, __u64 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+
+	if (fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xffffffff]);
+	return file;
+}
+
+/* The dentry (and mount, NULL for a dentry argument) a path-like argument
+ * names; false for other types. */
+static __always_inline bool arg_dentry(const __u64 *raw, __u32 slot, struct task_struct *task,
+				       struct dentry **dentry, struct vfsmount **mnt)
+{
+	const volatile struct vigil_hook_arg *ha = &cfg.args[slot & (VIGIL_HOOK_ARGS - 1)];
+	__u64 v = raw_arg(raw, slot);
+	struct file *file = NULL;
+
+	*mnt = NULL;
+	switch (ha->type) {
+	case VIGIL_AT_FILE:
+		file = (void *)v;
+		break;
+	case VIGIL_AT_FD:
+		file = fd_file(task, v);
+		break;
+	case VIGIL_AT_LINUX_BINPRM:
+		file = BPF_CORE_READ((struct linux_binprm *)v, file);
+		break;
+	case VIGIL_AT_PATH:
+		*dentry = BPF_CORE_READ((struct path *)v, dentry);
+		*mnt = BPF_CORE_READ((struct path *)v, mnt);
+		return true;
+	case VIGIL_AT_DENTRY:
+		*dentry = (void *)v;
+		return true;
+	default:
+		return false;
+	}
+	*dentry = BPF_CORE_READ(file, f_path.dentry);
+	*mnt = BPF_CORE_READ(file, f_path.mnt);
+	return true;
+}
+
 /* Copy the path that rtl_path() left at pos into a slot. */
 static __always_inline void take_path(struct pol_scratch *s, struct arg_slot *a, __u32 pos,
 				      __u32 trunc)
@@ -132,22 +236,123 @@ static __always_inline void take_path(struct pol_scratch *s, struct arg_slot *a,
 	a->trunc = trunc;
 }
 
-static __always_inline void read_file_path(struct pol_scratch *s, struct arg_slot *a,
-					   struct task_struct *task, struct dentry *dentry,
-					   struct vfsmount *mnt)
+/* A string into a->s: user memory when the compiler says so (a syscall's
+ * arguments), else kernel memory, or user memory when that read fails (a
+ * kernel function handed a __user pointer). */
+static __always_inline void read_str(struct arg_slot *a, const volatile struct vigil_hook_arg *ha,
+				     __u64 v)
 {
-	__u32 trunc = 0, pos;
+	long n = -1;
 
-	pos = rtl_path(task, dentry, mnt, &trunc);
-	take_path(s, a, pos, trunc);
+	if (!(ha->flags & VIGIL_ARG_F_USER))
+		n = bpf_probe_read_kernel_str(a->s, sizeof(a->s), (void *)v);
+	if (n < 0)
+		n = bpf_probe_read_user_str(a->s, sizeof(a->s), (void *)v);
+	if (n < 1) {
+		a->s[0] = 0;
+		n = 1;
+	}
+	a->len = (n - 1) & (VIGIL_PATH_BUF - 1);
+	a->trunc = n == sizeof(a->s);
+}
+
+/* char_buf: as many bytes as the size argument says, up to the slot. */
+static __always_inline void read_buf(struct arg_slot *a, const volatile struct vigil_hook_arg *ha,
+				     const __u64 *raw, __u64 v)
+{
+	__u64 size = ha->size_slot ? raw_arg(raw, ha->size_slot - 1) : 0;
+	__u32 n;
+
+	a->num = size;
+	n = size > VIGIL_PATH_BUF - 1 ? VIGIL_PATH_BUF - 1 : size;
+	a->trunc = size > n;
+	barrier_var(n);
+	n &= VIGIL_PATH_BUF - 1;
+	if ((ha->flags & VIGIL_ARG_F_USER) || bpf_probe_read_kernel(a->s, n, (void *)v))
+		bpf_probe_read_user(a->s, n, (void *)v);
+	a->s[n] = 0;
+	a->len = n;
+}
+
+static __always_inline void v4_mapped(__u8 *a16, __u32 addr)
+{
+	__builtin_memset(a16, 0, 10);
+	a16[10] = 0xff;
+	a16[11] = 0xff;
+	__builtin_memcpy(a16 + 12, &addr, 4);
+}
+
+/* sock / socket: family, protocol, addresses, ports, state. */
+static __always_inline void read_sock(struct arg_slot *a, const volatile struct vigil_hook_arg *ha,
+				      __u64 v)
+{
+	struct vigil_sock_info *si = (void *)a->s;
+	struct sock *sk = (void *)v;
+
+	__builtin_memset(si, 0, sizeof(*si));
+	if (ha->flags & VIGIL_ARG_F_SOCKET)
+		sk = BPF_CORE_READ((struct socket *)v, sk);
+	a->len = sizeof(*si);
+	if (!sk)
+		return;
+	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	si->type = BPF_CORE_READ(sk, sk_type);
+	si->protocol = BPF_CORE_READ(sk, sk_protocol);
+	si->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	si->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	si->mark = BPF_CORE_READ(sk, sk_mark);
+	si->priority = BPF_CORE_READ(sk, sk_priority);
+	si->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (si->family == 10 /* AF_INET6 */) {
+		BPF_CORE_READ_INTO(&si->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&si->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		v4_mapped(si->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		v4_mapped(si->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	}
+}
+
+/* sockaddr: its family, address and port, as the source side. */
+static __always_inline void read_sockaddr(struct arg_slot *a,
+					  const volatile struct vigil_hook_arg *ha, __u64 v)
+{
+	struct vigil_sock_info *si = (void *)a->s;
+	bool user = ha->flags & VIGIL_ARG_F_USER;
+	struct sockaddr_in6 sa = {};
+	__u32 size = sizeof(struct sockaddr_in);
+
+	__builtin_memset(si, 0, sizeof(*si));
+	a->len = sizeof(*si);
+	/* the short form first: a caller's sockaddr_in may end a page */
+	if (user || bpf_probe_read_kernel(&sa, size, (void *)v)) {
+		user = true;
+		bpf_probe_read_user(&sa, size, (void *)v);
+	}
+	if (sa.sin6_family == 10 /* AF_INET6 */) {
+		size = sizeof(sa);
+		if (user)
+			bpf_probe_read_user(&sa, size, (void *)v);
+		else
+			bpf_probe_read_kernel(&sa, size, (void *)v);
+	}
+	si->family = sa.sin6_family;
+	si->sport = bpf_ntohs(sa.sin6_port); /* sin_port sits at the same place */
+	if (si->family == 10 /* AF_INET6 */)
+		__builtin_memcpy(si->saddr, &sa.sin6_addr, 16);
+	else if (si->family == 2 /* AF_INET */)
+		v4_mapped(si->saddr, ((struct sockaddr_in *)&sa)->sin_addr.s_addr);
 }
 
 static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __u32 slot,
 				     struct task_struct *task)
 {
-	const volatile struct vigil_hook_arg *ha = &cfg.args[slot];
+	const volatile struct vigil_hook_arg *ha = &cfg.args[slot & (VIGIL_HOOK_ARGS - 1)];
 	struct arg_slot *a = &s->slot[slot & (VIGIL_HOOK_ARGS - 1)];
-	__u64 v = ha->index < RAW_ARGS ? raw[ha->index] : 0;
+	__u64 v = raw_arg(raw, slot);
+	struct dentry *dentry;
+	struct vfsmount *mnt;
+	__u32 trunc = 0, pos;
 	long n;
 
 	a->num = 0;
@@ -158,6 +363,7 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 	a->s[0] = 0;
 	switch (ha->type) {
 	case VIGIL_AT_INT:
+	case VIGIL_AT_CAPABILITY:
 		if (ha->width == 4)
 			v = (ha->flags & VIGIL_ARG_F_SIGNED) ? (__u64)(__s64)(__s32)v : (__u32)v;
 		else if (ha->width == 2)
@@ -166,46 +372,42 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 			v = (ha->flags & VIGIL_ARG_F_SIGNED) ? (__u64)(__s64)(__s8)v : (__u8)v;
 		a->num = v;
 		break;
-	case VIGIL_AT_LINUX_BINPRM: {
-		struct linux_binprm *bprm = (void *)v;
-		struct file *file = BPF_CORE_READ(bprm, file);
-
-		read_file_path(s, a, task, BPF_CORE_READ(file, f_path.dentry),
-			       BPF_CORE_READ(file, f_path.mnt));
-		n = bpf_probe_read_kernel_str(a->s2, sizeof(a->s2), BPF_CORE_READ(bprm, filename));
+	case VIGIL_AT_LINUX_BINPRM:
+	case VIGIL_AT_FILE:
+	case VIGIL_AT_PATH:
+	case VIGIL_AT_FD:
+	case VIGIL_AT_DENTRY:
+		if (ha->type == VIGIL_AT_FD)
+			a->num = v;
+		if (!arg_dentry(raw, slot, task, &dentry, &mnt) || !dentry)
+			break;
+		pos = rtl_path(task, dentry, mnt, &trunc);
+		take_path(s, a, pos, trunc);
+		if (ha->type != VIGIL_AT_LINUX_BINPRM)
+			break;
+		n = bpf_probe_read_kernel_str(a->s2, sizeof(a->s2),
+					      BPF_CORE_READ((struct linux_binprm *)v, filename));
 		if (n > 1) {
 			a->len2 = n - 1;
 			a->has2 = 1;
 		}
 		break;
-	}
-	case VIGIL_AT_FILE: {
-		struct file *file = (void *)v;
-
-		read_file_path(s, a, task, BPF_CORE_READ(file, f_path.dentry),
-			       BPF_CORE_READ(file, f_path.mnt));
-		break;
-	}
 	case VIGIL_AT_STRING:
-		/* A syscall's pointers are user memory; a kernel function's are
-		 * kernel memory (the compiler says which). */
-		if (ha->flags & VIGIL_ARG_F_USER)
-			n = bpf_probe_read_user_str(a->s, sizeof(a->s), (void *)v);
-		else
-			n = bpf_probe_read_kernel_str(a->s, sizeof(a->s), (void *)v);
-		if (n < 1) {
-			a->s[0] = 0;
-			n = 1;
-		}
-		a->len = (n - 1) & (VIGIL_PATH_BUF - 1);
-		a->trunc = n == sizeof(a->s);
+		read_str(a, ha, v);
 		break;
-	case VIGIL_AT_PATH: {
-		struct path *path = (void *)v;
-
-		read_file_path(s, a, task, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt));
+	case VIGIL_AT_CHAR_BUF:
+		read_buf(a, ha, raw, v);
 		break;
-	}
+	case VIGIL_AT_CRED:
+		read_cred((const struct cred *)v, (struct vigil_creds *)a->s);
+		a->len = sizeof(struct vigil_creds);
+		break;
+	case VIGIL_AT_SOCK:
+		read_sock(a, ha, v);
+		break;
+	case VIGIL_AT_SOCKADDR:
+		read_sockaddr(a, ha, v);
+		break;
 	}
 }
 
@@ -279,6 +481,17 @@ static __always_inline bool num_in_set(struct pol_scratch *s, __u32 set, __u64 v
 	return bpf_map_lookup_elem(&num_sets, k) != NULL;
 }
 
+/* An address (16 bytes, IPv4 mapped) in a set of CIDRs. */
+static __always_inline bool addr_in_set(struct pol_scratch *s, __u32 set, const __u8 *addr)
+{
+	struct vigil_num_key *k = &s->nkey;
+
+	k->prefixlen = 32 + 128;
+	k->set = set;
+	__builtin_memcpy(k->v, addr, 16);
+	return bpf_map_lookup_elem(&num_sets, k) != NULL;
+}
+
 /* --- filters ---------------------------------------------------------------- */
 
 static __always_inline bool match_str_arg(struct pol_scratch *s, const struct arg_slot *a,
@@ -289,6 +502,28 @@ static __always_inline bool match_str_arg(struct pol_scratch *s, const struct ar
 	if (str_in_set(s, kind, set, a->s, a->len))
 		return true;
 	return a->has2 && str_in_set(s, kind, set, a->s2, a->len2);
+}
+
+static __always_inline bool match_sock(struct pol_scratch *s, const struct arg_slot *a,
+				       const volatile struct vigil_sel_arg *f)
+{
+	const struct vigil_sock_info *si = (const void *)a->s;
+
+	switch (f->kind) {
+	case VIGIL_MK_SADDR:
+		return addr_in_set(s, f->set, si->saddr);
+	case VIGIL_MK_DADDR:
+		return addr_in_set(s, f->set, si->daddr);
+	case VIGIL_MK_SPORT:
+		return num_in_set(s, f->set, si->sport);
+	case VIGIL_MK_DPORT:
+		return num_in_set(s, f->set, si->dport);
+	case VIGIL_MK_PROTOCOL:
+		return num_in_set(s, f->set, si->protocol);
+	case VIGIL_MK_FAMILY:
+		return num_in_set(s, f->set, si->family);
+	}
+	return false;
 }
 
 static __always_inline bool match_arg(struct pol_scratch *s, const volatile struct vigil_sel_arg *f)
@@ -315,23 +550,140 @@ static __always_inline bool match_arg(struct pol_scratch *s, const volatile stru
 	case VIGIL_MK_INT_MASK:
 		m = (a->num & f->value) != 0;
 		break;
+	case VIGIL_MK_SADDR:
+	case VIGIL_MK_DADDR:
+	case VIGIL_MK_SPORT:
+	case VIGIL_MK_DPORT:
+	case VIGIL_MK_PROTOCOL:
+	case VIGIL_MK_FAMILY:
+		m = match_sock(s, a, f);
+		break;
 	}
 	return f->negate ? !m : m;
 }
 
-static __always_inline bool match_bin(struct pol_scratch *s, const volatile struct vigil_sel_bin *f,
-				      __u32 tgid, bool prev)
+/*
+ * Before any argument is read: an Equal filter on a path-like argument
+ * has, in f->value, the set of its values' last components.  A file whose
+ * name is not among them cannot match, and its path is never walked: the
+ * common case (most files a hook sees) costs a name lookup.
+ */
+static __always_inline bool leaf_may_match(struct pol_scratch *s, const __u64 *raw,
+					   const volatile struct vigil_sel_arg *f,
+					   struct task_struct *task)
+{
+	struct vigil_str_key *k = &s->skey;
+	struct dentry *dentry = NULL;
+	struct vfsmount *mnt;
+	long n;
+
+	if (f->kind != VIGIL_MK_STR_EQ || f->negate || !f->value)
+		return true;
+	if (!arg_dentry(raw, f->slot, task, &dentry, &mnt) || !dentry)
+		return true;
+	/* A mount's root takes its name from where it is mounted. */
+	if (mnt && dentry == BPF_CORE_READ(mnt, mnt_root))
+		return true;
+	n = bpf_probe_read_kernel_str(k->s, VIGIL_KEY_STR, BPF_CORE_READ(dentry, d_name.name));
+	if (n < 1)
+		return true;
+	k->set = (__u32)f->value;
+	k->prefixlen = 32 + 8 * (__u32)(n & 0xff);
+	return bpf_map_lookup_elem(&str_sets, k) != NULL;
+}
+
+/* followChildren and followForks: the ancestors of a process, parent by
+ * parent (task->real_parent), up to VIGIL_FOLLOW_DEPTH. */
+struct follow {
+	__u64 task; /* struct task_struct *: whose parent is looked at next */
+	__u32 set;  /* the filter's value set */
+	__u8 kind;  /* a binary filter's kind; 0: a pid filter */
+	__u8 ns;    /* a pid filter: pids as their namespace sees them */
+	__u16 pad;
+	__u32 found;
+	__u32 pad2;
+};
+
+static __always_inline bool bin_matches(struct pol_scratch *s, __u8 kind, __u32 set, __u32 tgid,
+					bool prev)
 {
 	struct vigil_proc_bin *b = bpf_map_lookup_elem(&proc_bins, &tgid);
-	bool m = false;
 
-	if (b) {
-		if (prev)
-			m = str_in_set(s, f->kind, f->set, b->prev, b->prev_len);
-		else
-			m = str_in_set(s, f->kind, f->set, b->cur, b->cur_len);
-	}
+	if (!b)
+		return false;
+	if (prev)
+		return str_in_set(s, kind, set, b->prev, b->prev_len);
+	return str_in_set(s, kind, set, b->cur, b->cur_len);
+}
+
+/* The process's id in its own pid namespace (isNamespacePID). */
+static __always_inline __u32 ns_tgid(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	__u32 nr = 0;
+
+	bpf_probe_read_kernel(&nr, sizeof(nr),
+			      (char *)pid + bpf_core_field_offset(struct pid, numbers) +
+				      (__u64)(level & 31) * bpf_core_type_size(struct upid) +
+				      bpf_core_field_offset(struct upid, nr));
+	return nr;
+}
+
+static long follow_step(__u64 i, void *ctx)
+{
+	struct follow *f = ctx;
+	struct task_struct *task = (struct task_struct *)f->task;
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct pol_scratch *s = scratch();
+	__u32 tgid;
+
+	if (!parent || !s)
+		return 1;
+	tgid = BPF_CORE_READ(parent, tgid);
+	if (!tgid || (__u64)parent == f->task)
+		return 1; /* past init */
+	f->task = (__u64)parent;
+	if (f->kind)
+		f->found = bin_matches(s, f->kind, f->set, tgid, false);
+	else
+		f->found = num_in_set(s, f->set, f->ns ? ns_tgid(parent) : tgid);
+	return f->found;
+}
+
+/* Does an ancestor of task match the filter (kind 0: a pid set)? */
+static __always_inline bool ancestor_matches(struct task_struct *task, __u8 kind, __u32 set,
+					     bool ns)
+{
+	struct follow f = { .task = (__u64)task, .set = set, .kind = kind, .ns = ns };
+
+	bpf_loop(VIGIL_FOLLOW_DEPTH, follow_step, &f, 0);
+	return f.found;
+}
+
+static __always_inline bool match_bin(struct pol_scratch *s, const volatile struct vigil_sel_bin *f,
+				      struct task_struct *task, __u32 tgid, bool prev)
+{
+	bool m = bin_matches(s, f->kind, f->set, tgid, prev);
+
+	if (!m && f->follow)
+		m = ancestor_matches(task, f->kind, f->set, false);
 	return f->negate ? !m : m;
+}
+
+static __always_inline bool match_pids(struct pol_scratch *s,
+				       const volatile struct vigil_sel_cfg *sel,
+				       struct task_struct *task, __u32 tgid)
+{
+	bool m;
+
+	if (sel->flags & VIGIL_SEL_F_PID_NS)
+		m = num_in_set(s, sel->pid_set, ns_tgid(task));
+	else
+		m = num_in_set(s, sel->pid_set, tgid);
+	if (!m && (sel->flags & VIGIL_SEL_F_PID_FOLLOW))
+		m = ancestor_matches(task, 0, sel->pid_set, sel->flags & VIGIL_SEL_F_PID_NS);
+	return (sel->flags & VIGIL_SEL_F_PID_NOT) ? !m : m;
 }
 
 static __always_inline bool match_ns(struct pol_scratch *s, const volatile struct vigil_sel_ns *f,
@@ -355,13 +707,65 @@ static __always_inline bool match_ns(struct pol_scratch *s, const volatile struc
 	return true;
 }
 
-static __always_inline bool match_selector(struct pol_scratch *s,
-					   const volatile struct vigil_sel_cfg *sel,
-					   struct task_struct *task, __u32 tgid)
+/* matchCapabilities, on the caller's credentials. */
+static __always_inline bool
+match_caps(struct pol_scratch *s, const volatile struct vigil_sel_caps *f, struct task_struct *task)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	__u64 caps;
+	bool m;
+
+	if (f->host_userns && BPF_CORE_READ(cred, user_ns, ns.inum) == f->host_userns)
+		return false;
+	read_cred(cred, &s->cred);
+	if (f->set == VIGIL_CAPS_PERMITTED)
+		caps = s->cred.cap_permitted;
+	else if (f->set == VIGIL_CAPS_INHERITABLE)
+		caps = s->cred.cap_inheritable;
+	else
+		caps = s->cred.cap_effective;
+	m = (caps & f->mask) != 0;
+	return f->negate ? !m : m;
+}
+
+/* The filters of a selector that read no argument (and the leaf test of
+ * Equal filters on paths): cheap, so they run first. */
+static __always_inline bool match_process(struct pol_scratch *s,
+					  const volatile struct vigil_sel_cfg *sel,
+					  const __u64 *raw, struct task_struct *task, __u32 tgid)
 {
 	/* After the exec the tracepoint fallback runs in the new image: the
 	 * caller is the binary before it. */
 	bool caller_prev = cfg.attach == VIGIL_ATTACH_EXEC_TRACEPOINT;
+	int i;
+
+	if ((sel->flags & VIGIL_SEL_F_PID) && !match_pids(s, sel, task, tgid))
+		return false;
+	if (sel->ns.mask && !match_ns(s, &sel->ns, task))
+		return false;
+	if (sel->caps.set && !match_caps(s, &sel->caps, task))
+		return false;
+	if (sel->bin.kind && !match_bin(s, &sel->bin, task, tgid, caller_prev))
+		return false;
+	if (sel->pbin.kind) {
+		struct vigil_proc_entry *pe = bpf_map_lookup_elem(&proc_table, &tgid);
+		__u32 ppid = pe ? pe->parent.pid : BPF_CORE_READ(task, real_parent, tgid);
+
+		if (!match_bin(s, &sel->pbin, BPF_CORE_READ(task, real_parent), ppid, false))
+			return false;
+	}
+	for (i = 0; i < VIGIL_SEL_ARGS; i++) {
+		if (i >= sel->nargs)
+			break;
+		if (!leaf_may_match(s, raw, &sel->args[i], task))
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool match_args(struct pol_scratch *s,
+				       const volatile struct vigil_sel_cfg *sel)
+{
 	int i;
 
 	for (i = 0; i < VIGIL_SEL_ARGS; i++) {
@@ -370,29 +774,26 @@ static __always_inline bool match_selector(struct pol_scratch *s,
 		if (!match_arg(s, &sel->args[i]))
 			return false;
 	}
-	if (sel->bin.kind && !match_bin(s, &sel->bin, tgid, caller_prev))
-		return false;
-	if (sel->pbin.kind) {
-		struct vigil_proc_entry *pe = bpf_map_lookup_elem(&proc_table, &tgid);
-		__u32 ppid = pe ? pe->parent.pid : BPF_CORE_READ(task, real_parent, tgid);
-
-		if (!match_bin(s, &sel->pbin, ppid, false))
-			return false;
-	}
-	if (sel->ns.mask && !match_ns(s, &sel->ns, task))
-		return false;
-	if (sel->flags & VIGIL_SEL_F_PID) {
-		bool m = num_in_set(s, sel->pid_set, tgid);
-
-		if (sel->flags & VIGIL_SEL_F_PID_NOT)
-			m = !m;
-		if (!m)
-			return false;
-	}
 	return true;
 }
 
 /* --- acting ----------------------------------------------------------------- */
+
+/* Bytes an argument's record carries after it. */
+static __always_inline __u32 payload_len(__u8 type, const struct arg_slot *a)
+{
+	switch (type) {
+	case VIGIL_AT_INT:
+	case VIGIL_AT_CAPABILITY:
+		return 0;
+	case VIGIL_AT_CHAR_BUF:
+	case VIGIL_AT_CRED:
+	case VIGIL_AT_SOCK:
+	case VIGIL_AT_SOCKADDR:
+		return a->len & (VIGIL_PATH_BUF - 1); /* bytes, not a string */
+	}
+	return (a->len & (VIGIL_PATH_BUF - 1)) + 1; /* a string with its NUL */
+}
 
 static __always_inline void emit(struct pol_scratch *s, __u32 tgid, __u32 tid, __u32 action,
 				 __u32 flags, __s32 error)
@@ -425,16 +826,15 @@ static __always_inline void emit(struct pol_scratch *s, __u32 tgid, __u32 tid, _
 		rec->type = cfg.args[i].type;
 		rec->flags = a->trunc;
 		rec->num = a->num;
-		len = 0;
-		if (cfg.args[i].type != VIGIL_AT_INT) {
-			len = a->len + 1;
-			barrier_var(len);
-			len &= VIGIL_PATH_BUF - 1;
+		len = payload_len(cfg.args[i].type, a);
+		barrier_var(len);
+		if (len > VIGIL_PATH_BUF) /* at most the slot: a full one with its NUL */
+			len = VIGIL_PATH_BUF;
+		if (len)
 			bpf_probe_read_kernel(&ev->data[(off + sizeof(*rec)) & (EV_DATA - 1)], len,
 					      a->s);
-			if (a->trunc)
-				ev->flags |= VIGIL_PEV_F_TRUNC;
-		}
+		if (a->trunc)
+			ev->flags |= VIGIL_PEV_F_TRUNC;
 		rec->len = len;
 		off += sizeof(*rec) + len;
 		ev->nargs++;
@@ -448,36 +848,109 @@ static __always_inline void emit(struct pol_scratch *s, __u32 tgid, __u32 tid, _
 		stat_inc(VIGIL_STAT_POLICY);
 }
 
+/* A hash of the arguments as read: their numbers, lengths and the last 64
+ * bytes of each payload (where paths differ). */
+static __always_inline __u64 args_hash(struct pol_scratch *s)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+	__u32 i, j;
+
+	for (i = 0; i < VIGIL_HOOK_ARGS; i++) {
+		struct arg_slot *a = &s->slot[i];
+		__u32 len;
+
+		if (i >= cfg.nargs)
+			break;
+		len = payload_len(cfg.args[i].type, a);
+		h = (h ^ a->num) * 0x100000001b3ULL;
+		h = (h ^ len) * 0x100000001b3ULL;
+		for (j = 0; j < 8; j++) {
+			__u64 w = 0;
+
+			if (len < 8 * (j + 1))
+				break;
+			bpf_probe_read_kernel(&w, 8,
+					      &a->s[(len - 8 * (j + 1)) & (VIGIL_PATH_BUF - 1)]);
+			h = (h ^ w) * 0x100000001b3ULL;
+		}
+	}
+	return h;
+}
+
+/* Post rateLimit: true when this selector posted the same values in the
+ * same scope less than its period ago (then stay silent). */
+static __always_inline bool rate_limited(struct pol_scratch *s, __u32 sel,
+					 const volatile struct vigil_sel_cfg *sc, __u64 pid_tgid)
+{
+	struct rate_key *k = &s->rkey;
+	__u64 now = bpf_ktime_get_ns(), *last;
+
+	if (!sc->rate_ns)
+		return false;
+	k->hook = cfg.hook;
+	k->sel = sel;
+	k->scope = sc->rate_scope == VIGIL_RS_GLOBAL	? 0
+		   : sc->rate_scope == VIGIL_RS_PROCESS ? pid_tgid >> 32
+							: (__u32)pid_tgid;
+	k->pad = 0;
+	k->hash = args_hash(s);
+	last = bpf_map_lookup_elem(&rate_limit, k);
+	if (last && now - *last < sc->rate_ns)
+		return true;
+	bpf_map_update_elem(&rate_limit, k, &now, BPF_ANY);
+	return false;
+}
+
+static __always_inline void read_args(struct pol_scratch *s, const __u64 *raw,
+				      struct task_struct *task)
+{
+	__u32 i;
+
+	for (i = 0; i < VIGIL_HOOK_ARGS; i++) {
+		if (i >= cfg.nargs)
+			break;
+		read_arg(s, raw, i, task);
+	}
+}
+
 /* Evaluate the hook on the function's raw arguments; returns what an LSM
  * hook returns (0 or an errno). */
 static __always_inline int run_hook(const __u64 *raw)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, policy = cfg.policy, i, flags = 0;
+	__u32 tgid = pid_tgid >> 32, policy = cfg.policy, i, flags = 0, cand = 0;
 	struct vigil_policy_state *st = bpf_map_lookup_elem(&policy_state, &policy);
 	const volatile struct vigil_sel_cfg *sel = NULL;
 	struct pol_scratch *s = scratch();
 
 	if (!s || !st || !(st->flags & VIGIL_POLICY_ENABLED))
 		return 0;
-	for (i = 0; i < VIGIL_HOOK_ARGS; i++) {
-		if (i >= cfg.nargs)
-			break;
-		read_arg(s, raw, i, task);
+	if (!cfg.nsel) { /* no selectors: every call posts */
+		read_args(s, raw, task);
+		emit(s, tgid, (__u32)pid_tgid, VIGIL_ACTION_POST, 0, 0);
+		return 0;
 	}
+	/* Selectors whose process filters pass; most calls stop here. */
 	for (i = 0; i < VIGIL_SELECTORS; i++) {
 		if (i >= cfg.nsel)
 			break;
-		if (match_selector(s, &cfg.sel[i], task, tgid)) {
+		if (match_process(s, &cfg.sel[i], raw, task, tgid))
+			cand |= 1U << i;
+	}
+	if (!cand)
+		return 0;
+	read_args(s, raw, task);
+	for (i = 0; i < VIGIL_SELECTORS; i++) {
+		if (i >= cfg.nsel)
+			break;
+		if ((cand & (1U << i)) && match_args(s, &cfg.sel[i])) {
 			sel = &cfg.sel[i];
 			break;
 		}
 	}
-	if (!sel && cfg.nsel)
+	if (!sel)
 		return 0;
-	if (!sel) /* no selectors: every call posts */
-		goto post;
 	if (st->flags & VIGIL_POLICY_MONITOR)
 		flags |= VIGIL_PEV_F_MONITOR;
 	if (!(flags & VIGIL_PEV_F_MONITOR)) {
@@ -486,14 +959,11 @@ static __always_inline int run_hook(const __u64 *raw)
 		else if (sel->actions & VIGIL_ACTION_SIGNAL)
 			bpf_send_signal(sel->signal);
 	}
-	if (sel->actions & VIGIL_ACTION_POST)
+	if ((sel->actions & VIGIL_ACTION_POST) && !rate_limited(s, i, sel, pid_tgid))
 		emit(s, tgid, (__u32)pid_tgid, sel->actions, flags,
 		     (sel->actions & VIGIL_ACTION_OVERRIDE) ? sel->error : 0);
 	if ((sel->actions & VIGIL_ACTION_OVERRIDE) && !(flags & VIGIL_PEV_F_MONITOR))
 		return sel->error;
-	return 0;
-post:
-	emit(s, tgid, (__u32)pid_tgid, VIGIL_ACTION_POST, 0, 0);
 	return 0;
 }
 
@@ -511,9 +981,34 @@ int BPF_PROG(vigil_lsm)
 SEC("kprobe")
 int vigil_kprobe(struct pt_regs *ctx)
 {
-	__u64 raw[RAW_ARGS] = {};
+	struct ret_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .hook = cfg.hook };
+	struct ret_args a = {};
 
-	kprobe_args(ctx, raw);
+	kprobe_args(ctx, a.raw);
+	if (cfg.flags & VIGIL_HOOK_F_RETURN) /* evaluated at the return */
+		bpf_map_update_elem(&ret_stash, &k, &a, BPF_ANY);
+	else
+		run_hook(a.raw);
+	return 0;
+}
+
+/* The return of a call the kprobe above saw: its arguments as they were
+ * passed (pointers read now, after the call), the return value as the
+ * last raw argument. */
+SEC("kretprobe")
+int vigil_kretprobe(struct pt_regs *ctx)
+{
+	struct ret_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .hook = cfg.hook };
+	struct ret_args *stashed = bpf_map_lookup_elem(&ret_stash, &k);
+	__u64 raw[RAW_ARGS] = {};
+	int i;
+
+	if (!stashed)
+		return 0;
+	for (i = 0; i < RAW_ARGS; i++)
+		raw[i] = stashed->raw[i];
+	bpf_map_delete_elem(&ret_stash, &k);
+	raw[VIGIL_RAW_RET] = PT_REGS_RC(ctx);
 	run_hook(raw);
 	return 0;
 }

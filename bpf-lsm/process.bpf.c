@@ -171,27 +171,6 @@ static __always_inline __u32 walk_path(struct walk *w, __u32 off, bool *trunc)
 	return w->off - off;
 }
 
-static __always_inline void read_creds(struct task_struct *task, struct vigil_creds *c)
-{
-	const struct cred *cred = BPF_CORE_READ(task, cred);
-
-	c->uid = BPF_CORE_READ(cred, uid.val);
-	c->gid = BPF_CORE_READ(cred, gid.val);
-	c->euid = BPF_CORE_READ(cred, euid.val);
-	c->egid = BPF_CORE_READ(cred, egid.val);
-	c->suid = BPF_CORE_READ(cred, suid.val);
-	c->sgid = BPF_CORE_READ(cred, sgid.val);
-	c->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	c->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	/* kernel_cap_t is u32[2] before 6.3 and u64 after: same 8 bytes. */
-	bpf_probe_read_kernel(&c->cap_permitted, 8, &cred->cap_permitted);
-	bpf_probe_read_kernel(&c->cap_effective, 8, &cred->cap_effective);
-	bpf_probe_read_kernel(&c->cap_inheritable, 8, &cred->cap_inheritable);
-	c->auid = (__u32)-1;
-	if (bpf_core_field_exists(task->loginuid))
-		c->auid = BPF_CORE_READ(task, loginuid.val);
-}
-
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 {
 	struct kernfs_node___old *old = (void *)kn;

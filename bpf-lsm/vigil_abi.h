@@ -219,6 +219,12 @@ enum vigil_abi_arg {
 #define VIGIL_ARG_F_SIGNED  (1U << 0)
 #define VIGIL_ARG_F_USER    (1U << 1) /* the pointer is user memory */
 #define VIGIL_ARG_F_DATALOC (1U << 2) /* tracepoint __data_loc field: offset | len << 16 */
+#define VIGIL_ARG_F_SOCKET  (1U << 3) /* a struct socket *: its sock is the argument */
+#define VIGIL_ARG_F_RETURN  (1U << 4) /* the function's return value (returnArg) */
+#define VIGIL_RAW_RET	    (VIGIL_HOOK_ARGS - 1) /* the raw index a return value has */
+
+/* Hook flags (struct vigil_hook_cfg.flags). */
+#define VIGIL_HOOK_F_RETURN (1U << 0) /* kprobe return: true: evaluated when the call returns */
 
 /* A filter's test on one argument (struct vigil_sel_arg.kind). */
 enum vigil_match_kind {
@@ -230,6 +236,12 @@ enum vigil_match_kind {
 	VIGIL_MK_INT_GT,      /* integer > value (signed when the arg is) */
 	VIGIL_MK_INT_LT,      /* integer < value */
 	VIGIL_MK_INT_MASK,    /* integer & value != 0 */
+	VIGIL_MK_SADDR,	      /* socket source address in set (CIDRs) */
+	VIGIL_MK_DADDR,	      /* socket destination address in set */
+	VIGIL_MK_SPORT,	      /* socket source port in set (ranges) */
+	VIGIL_MK_DPORT,	      /* socket destination port in set */
+	VIGIL_MK_PROTOCOL,    /* socket protocol in set */
+	VIGIL_MK_FAMILY,      /* socket address family in set */
 	VIGIL_MK_COUNT,
 };
 
@@ -240,12 +252,17 @@ enum vigil_match_kind {
 #define VIGIL_ACTION_OVERRIDE (1U << 3)
 
 /* Selector filters present (struct vigil_sel_cfg.flags). */
-#define VIGIL_SEL_F_BIN	     (1U << 0) /* matchBinaries */
-#define VIGIL_SEL_F_BIN_NOT  (1U << 1)
-#define VIGIL_SEL_F_PBIN     (1U << 2) /* matchParentBinaries */
-#define VIGIL_SEL_F_PBIN_NOT (1U << 3)
-#define VIGIL_SEL_F_PID	     (1U << 4) /* matchPIDs */
-#define VIGIL_SEL_F_PID_NOT  (1U << 5)
+#define VIGIL_SEL_F_BIN	       (1U << 0) /* matchBinaries */
+#define VIGIL_SEL_F_BIN_NOT    (1U << 1)
+#define VIGIL_SEL_F_PBIN       (1U << 2) /* matchParentBinaries */
+#define VIGIL_SEL_F_PBIN_NOT   (1U << 3)
+#define VIGIL_SEL_F_PID	       (1U << 4) /* matchPIDs */
+#define VIGIL_SEL_F_PID_NOT    (1U << 5)
+#define VIGIL_SEL_F_PID_FOLLOW (1U << 6) /* followForks: an ancestor's pid matches too */
+#define VIGIL_SEL_F_PID_NS     (1U << 7) /* isNamespacePID: pids as its namespace sees them */
+
+/* Ancestors followChildren and followForks look at, parent by parent. */
+#define VIGIL_FOLLOW_DEPTH 32
 
 struct vigil_hook_arg {
 	__u8 type;	/* enum vigil_abi_arg */
@@ -271,7 +288,8 @@ struct vigil_sel_arg {
 struct vigil_sel_bin {
 	__u8 kind; /* VIGIL_MK_STR_EQ, _PREFIX or _POSTFIX; 0 = no filter */
 	__u8 negate;
-	__u16 pad;
+	__u8 follow; /* followChildren: an ancestor's binary matches too */
+	__u8 pad;
 	__u32 set;
 };
 
@@ -284,9 +302,35 @@ struct vigil_sel_ns {
 	__u32 set[VIGIL_NS_COUNT];
 };
 
+/* matchCapabilities: the caller's capability set `set` (enum
+ * vigil_cap_set_kind) holds any capability of mask (In), or none (NotIn). */
+enum vigil_cap_set_kind {
+	VIGIL_CAPS_NONE = 0,
+	VIGIL_CAPS_EFFECTIVE,
+	VIGIL_CAPS_PERMITTED,
+	VIGIL_CAPS_INHERITABLE,
+};
+struct vigil_sel_caps {
+	__u8 set;
+	__u8 negate;
+	__u8 pad[2];
+	__u32 host_userns; /* isNamespaceCapability: the host's user namespace,
+			    * where the filter never matches; 0: any namespace */
+	__u64 mask;
+};
+
+/* Post's rateLimit: one event per (selector, scope, argument values) per
+ * period. */
+enum vigil_abi_rate_scope {
+	VIGIL_RS_THREAD = 0,
+	VIGIL_RS_PROCESS,
+	VIGIL_RS_GLOBAL,
+};
+
 struct vigil_sel_cfg {
 	__u8 nargs;
-	__u8 pad[3];
+	__u8 rate_scope; /* enum vigil_abi_rate_scope */
+	__u8 pad[2];
 	__u32 flags;   /* VIGIL_SEL_F_* */
 	__u32 actions; /* VIGIL_ACTION_*; 0 = NoPost */
 	__s32 error;   /* Override: the errno returned (negative) */
@@ -295,6 +339,8 @@ struct vigil_sel_cfg {
 	struct vigil_sel_bin bin;
 	struct vigil_sel_bin pbin;
 	struct vigil_sel_ns ns;
+	struct vigil_sel_caps caps;
+	__u64 rate_ns; /* Post rateLimit period; 0: none */
 	struct vigil_sel_arg args[VIGIL_SEL_ARGS];
 };
 
@@ -313,7 +359,7 @@ struct vigil_hook_cfg {
 	__u8 attach;  /* enum vigil_attach */
 	__u8 nargs;
 	__u8 nsel;
-	__u8 pad;
+	__u8 flags; /* VIGIL_HOOK_F_* */
 	__u32 pad2;
 	struct vigil_hook_arg args[VIGIL_HOOK_ARGS];
 	struct vigil_sel_cfg sel[VIGIL_SELECTORS];
@@ -353,6 +399,26 @@ struct vigil_proc_bin {
 	__u32 prev_len;
 	char cur[VIGIL_STR_MAX];
 	char prev[VIGIL_STR_MAX];
+};
+
+/* A socket argument as read (sock, socket, sockaddr): addresses are
+ * 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d) so that one trie
+ * holds both families' CIDRs; ports in host order.  A sockaddr fills the
+ * source side only (its address and port), as Tetragon's SAddr/SPort read
+ * it. */
+struct vigil_sock_info {
+	__u16 family;
+	__u16 type;
+	__u16 protocol;
+	__u8 state;
+	__u8 pad;
+	__u16 sport;
+	__u16 dport;
+	__u32 mark;
+	__u32 priority;
+	__u64 cookie;
+	__u8 saddr[16];
+	__u8 daddr[16];
 };
 
 /* Policy event flags. */
@@ -411,11 +477,16 @@ _Static_assert(sizeof(struct vigil_sel_bin) == 8, "vigil_sel_bin");
 _Static_assert(sizeof(struct vigil_sel_ns) == 48, "vigil_sel_ns");
 _Static_assert(VIGIL_OFF(struct vigil_sel_cfg, bin) == 24, "selector.bin");
 _Static_assert(VIGIL_OFF(struct vigil_sel_cfg, ns) == 40, "selector.ns");
-_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, args) == 88, "selector.args");
-_Static_assert(sizeof(struct vigil_sel_cfg) == 216, "vigil_sel_cfg");
+_Static_assert(sizeof(struct vigil_sel_caps) == 16, "vigil_sel_caps");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, caps) == 88, "selector.caps");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, rate_ns) == 104, "selector.rate_ns");
+_Static_assert(VIGIL_OFF(struct vigil_sel_cfg, args) == 112, "selector.args");
+_Static_assert(sizeof(struct vigil_sel_cfg) == 240, "vigil_sel_cfg");
+_Static_assert(sizeof(struct vigil_sock_info) == 64, "vigil_sock_info");
+_Static_assert(VIGIL_OFF(struct vigil_sock_info, saddr) == 32, "sock_info.saddr");
 _Static_assert(VIGIL_OFF(struct vigil_hook_cfg, args) == 16, "hook_cfg.args");
 _Static_assert(VIGIL_OFF(struct vigil_hook_cfg, sel) == 80, "hook_cfg.sel");
-_Static_assert(sizeof(struct vigil_hook_cfg) == 80 + 5 * 216, "vigil_hook_cfg");
+_Static_assert(sizeof(struct vigil_hook_cfg) == 80 + 5 * 240, "vigil_hook_cfg");
 _Static_assert(sizeof(struct vigil_str_key) == 260, "vigil_str_key");
 _Static_assert(sizeof(struct vigil_num_key) == 24, "vigil_num_key");
 _Static_assert(sizeof(struct vigil_arg_rec) == 16, "vigil_arg_rec");

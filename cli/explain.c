@@ -43,6 +43,7 @@ static const char *const attach_names[] = {
 	[VIGIL_ATTACH_KPROBE] = "kprobe",
 	[VIGIL_ATTACH_KPROBE_SYSCALL] = "kprobe (syscall)",
 	[VIGIL_ATTACH_EXEC_TRACEPOINT] = "exec tracepoint",
+	[VIGIL_ATTACH_TRACEPOINT] = "tracepoint",
 };
 
 void explain_features(struct vigil_kernel_features *kf, char *desc, size_t descsz)
@@ -98,7 +99,7 @@ static void print_actions(FILE *out, const struct vigil_sel_cfg *sel)
 		(sel->actions & VIGIL_ACTION_POST) ? "Post (one event)" : "NoPost");
 }
 
-static void print_selector(FILE *out, const struct vigil_plan *plan,
+static void print_selector(FILE *out, const struct vigil_plan *plan, const struct vigil_hook *src,
 			   const struct vigil_hook_cfg *cfg, unsigned s)
 {
 	const struct vigil_sel_cfg *sel = &cfg->sel[s];
@@ -108,7 +109,7 @@ static void print_selector(FILE *out, const struct vigil_plan *plan,
 	for (i = 0; i < sel->nargs; i++) {
 		const struct vigil_sel_arg *f = &sel->args[i];
 
-		fprintf(out, "        arg %u (index %u) %s%s ", f->slot, cfg->args[f->slot].index,
+		fprintf(out, "        arg %u (index %u) %s%s ", f->slot, src->args[f->slot].index,
 			f->negate ? "not " : "",
 			f->kind < VIGIL_MK_COUNT ? match_names[f->kind] : "?");
 		if (f->kind == VIGIL_MK_INT_GT || f->kind == VIGIL_MK_INT_LT ||
@@ -159,16 +160,24 @@ void explain_plan(FILE *out, const struct vigil_policy *p, const struct vigil_pl
 
 		fprintf(out, "  hook %zu: %s\n", h, ph->src->call);
 		fprintf(out, "    runs as: %s on %s: %s\n",
-			ph->attach <= VIGIL_ATTACH_EXEC_TRACEPOINT ? attach_names[ph->attach] : "?",
+			ph->attach <= VIGIL_ATTACH_TRACEPOINT ? attach_names[ph->attach] : "?",
 			ph->target, ph->how);
-		for (i = 0; i < cfg->nargs; i++)
-			fprintf(out, "    arg %zu: index %u, %s\n", i, cfg->args[i].index,
-				cfg->args[i].type < VIGIL_AT_COUNT ? arg_names[cfg->args[i].type]
-								   : "?");
+		for (i = 0; i < cfg->nargs; i++) {
+			const struct vigil_hook_arg *ha = &cfg->args[i];
+
+			fprintf(out, "    arg %zu: index %u, %s", i, ph->src->args[i].index,
+				ha->type < VIGIL_AT_COUNT ? arg_names[ha->type] : "?");
+			if (ph->attach == VIGIL_ATTACH_TRACEPOINT)
+				fprintf(out, ", %u bytes at offset %u of the record%s%s", ha->width,
+					ha->off,
+					ha->flags & VIGIL_ARG_F_USER ? ", user memory" : "",
+					ha->flags & VIGIL_ARG_F_DATALOC ? ", __data_loc" : "");
+			fputc('\n', out);
+		}
 		if (!cfg->nsel)
 			fprintf(out, "    no selectors: every call is reported\n");
 		for (i = 0; i < cfg->nsel; i++)
-			print_selector(out, plan, cfg, (unsigned)i);
+			print_selector(out, plan, ph->src, cfg, (unsigned)i);
 	}
 	fprintf(out,
 		"  value sets: %zu string%s, %zu number%s; about %zu KiB of kernel memory "

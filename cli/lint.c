@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "plan.h"
 #include "readfile.h"
+#include "tracefs.h"
 #include "validate.h"
 #include "yaml_doc.h"
 
@@ -145,6 +146,10 @@ int cmd_policy_lint(int argc, char **argv)
 		t.f.lsm = t.f.kprobes = t.f.exec_tracepoint = t.f.signal = true;
 		t.f.syscall_prefix = "__x64_sys_";
 	}
+	/* Tracepoint fields from this host's tracefs, which only root may
+	 * read: a format that cannot be read is a warning. */
+	t.f.tracepoint_field = vigil_tracefs_field;
+	t.f.tracepoint_unknown_ok = true;
 	hf = host_facts_open();
 	if (!hf) {
 		fprintf(stderr, "vigil policy lint: out of memory\n");

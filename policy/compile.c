@@ -13,6 +13,8 @@
  *                           tracepoint; else refused
  *   kprobes other:          kprobe (syscall: the wrapper); Override needs
  *                           bpf_override_return; else refused
+ *   tracepoints:            the tracepoint, its arguments laid out on its
+ *                           format (compile_tp.c)
  * Every refusal names the kernel feature that is missing.
  */
 #include <errno.h>
@@ -20,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "plan.h"
+#include "compile_tp.h"
 #include "values.h"
 
 struct cc {
@@ -93,21 +97,98 @@ static void add_str(struct cc *c, uint32_t set, const char *s, uint8_t kind)
 	k->prefixlen = 32 + 8 * (uint32_t)n;
 }
 
+static void add_num_prefix(struct cc *c, uint32_t set, uint64_t v, unsigned bits);
+
 static void add_num(struct cc *c, uint32_t set, uint64_t v)
 {
+	add_num_prefix(c, set, v, 64);
+}
+
+static struct vigil_num_key *new_num(struct cc *c, uint32_t set)
+{
 	struct vigil_num_key *k;
-	int i;
 
 	if (grow((void **)&c->plan->nums, &c->cap_nums, c->plan->nnums, sizeof(*k))) {
 		c->err = -ENOMEM;
-		return;
+		return NULL;
 	}
 	k = &c->plan->nums[c->plan->nnums++];
 	memset(k, 0, sizeof(*k));
-	k->prefixlen = 32 + 64;
 	k->set = set;
+	return k;
+}
+
+/* The values v .. v + 2^(64 - bits) - 1: one trie entry. */
+static void add_num_prefix(struct cc *c, uint32_t set, uint64_t v, unsigned bits)
+{
+	struct vigil_num_key *k = new_num(c, set);
+	int i;
+
+	if (!k)
+		return;
+	k->prefixlen = 32 + bits;
 	for (i = 0; i < 8; i++)
 		k->v[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* lo..hi (unsigned, inclusive) as the fewest aligned blocks: at most 2 x 64
+ * trie entries, and a lookup costs the same as for one value. */
+static void add_num_range(struct cc *c, uint32_t set, uint64_t lo, uint64_t hi)
+{
+	for (;;) {
+		unsigned k = 0; /* the block at lo holds 2^k values */
+		uint64_t last;
+
+		while (k < 64) {
+			uint64_t mask = k + 1 == 64 ? UINT64_MAX : (2ULL << k) - 1;
+
+			if ((lo & mask) || lo + mask < lo || lo + mask > hi)
+				break;
+			k++;
+		}
+		add_num_prefix(c, set, lo, 64 - k);
+		last = lo + (k == 64 ? UINT64_MAX : (1ULL << k) - 1);
+		if (last >= hi)
+			return;
+		lo = last + 1;
+	}
+}
+
+/* A range of an integer argument of type t: a signed range across zero is
+ * two unsigned ones (negative values are stored sign-extended). */
+static void add_int_range(struct cc *c, uint32_t set, const struct vigil_range *r,
+			  enum vigil_arg_type t)
+{
+	if (vigil_arg_type_is_signed(t) && r->slo < 0 && r->shi >= 0) {
+		add_num_range(c, set, r->ulo, UINT64_MAX);
+		add_num_range(c, set, 0, r->uhi);
+		return;
+	}
+	add_num_range(c, set, r->ulo, r->uhi);
+}
+
+/* An address with its prefix; IPv4 as IPv4-mapped IPv6, as the kernel side
+ * reads sockets. */
+static void add_addr(struct cc *c, uint32_t set, const uint8_t addr[16], unsigned prefix,
+		     int family)
+{
+	struct vigil_num_key *k = new_num(c, set);
+	unsigned bits, i;
+
+	if (!k)
+		return;
+	if (family == AF_INET) {
+		k->v[10] = 0xff;
+		k->v[11] = 0xff;
+		memcpy(&k->v[12], addr, 4);
+		bits = 96 + prefix;
+	} else {
+		memcpy(k->v, addr, 16);
+		bits = prefix;
+	}
+	for (i = bits; i < 128; i++) /* host bits off */
+		k->v[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
+	k->prefixlen = 32 + bits;
 }
 
 static const char *arg_type_name(const struct vigil_arg *a)
@@ -118,6 +199,8 @@ static const char *arg_type_name(const struct vigil_arg *a)
 static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach attach,
 		   struct vigil_hook_arg *ha)
 {
+	if (attach == VIGIL_ATTACH_TRACEPOINT)
+		return 0; /* laid out on the event's format by vigil_compile_tracepoint() */
 	memset(ha, 0, sizeof(*ha));
 	ha->index = (uint8_t)a->index;
 	if (vigil_arg_type_is_int(a->type)) {
@@ -139,15 +222,75 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach at
 		return 0;
 	case VIGIL_ARG_STRING:
 		ha->type = VIGIL_AT_STRING;
-		/* a syscall's pointers are the caller's memory */
-		if (attach == VIGIL_ATTACH_KPROBE_SYSCALL)
-			ha->flags |= VIGIL_ARG_F_USER;
+		break;
+	case VIGIL_ARG_FD:
+		ha->type = VIGIL_AT_FD;
 		return 0;
+	case VIGIL_ARG_DENTRY:
+		ha->type = VIGIL_AT_DENTRY;
+		return 0;
+	case VIGIL_ARG_CRED:
+		ha->type = VIGIL_AT_CRED;
+		return 0;
+	case VIGIL_ARG_CAPABILITY:
+		ha->type = VIGIL_AT_CAPABILITY;
+		ha->width = 4;
+		ha->flags |= VIGIL_ARG_F_SIGNED;
+		return 0;
+	case VIGIL_ARG_CHAR_BUF:
+		ha->type = VIGIL_AT_CHAR_BUF;
+		break;
+	case VIGIL_ARG_SOCK:
+		ha->type = VIGIL_AT_SOCK;
+		return 0;
+	case VIGIL_ARG_SOCKET:
+		ha->type = VIGIL_AT_SOCK;
+		ha->flags |= VIGIL_ARG_F_SOCKET;
+		return 0;
+	case VIGIL_ARG_SOCKADDR:
+		ha->type = VIGIL_AT_SOCKADDR;
+		break;
 	default:
 		fail(c, a->pos, "argument type \"%s\" is not supported by vigil yet",
 		     arg_type_name(a));
 		return -EINVAL;
 	}
+	/* Pointers to memory: a syscall's are the caller's. */
+	if (attach == VIGIL_ATTACH_KPROBE_SYSCALL)
+		ha->flags |= VIGIL_ARG_F_USER;
+	return 0;
+}
+
+/* char_buf's size comes from another argument of the hook. */
+static int link_size_arg(struct cc *c, const struct vigil_hook *h, size_t i,
+			 struct vigil_hook_cfg *cfg)
+{
+	const struct vigil_arg *a = &h->args[i];
+	size_t j;
+
+	if (a->type != VIGIL_ARG_CHAR_BUF)
+		return 0;
+	if (a->return_copy) {
+		fail(c, a->pos, "char_buf returnCopy is not supported by vigil yet");
+		return -EINVAL;
+	}
+	if (!a->size_arg_index) {
+		fail(c, a->pos,
+		     "a char_buf argument needs sizeArgIndex (the 1-based index of the argument "
+		     "holding its size)");
+		return -EINVAL;
+	}
+	for (j = 0; j < h->nargs; j++)
+		if (h->args[j].index == a->size_arg_index - 1 &&
+		    vigil_arg_type_is_int(h->args[j].type)) {
+			cfg->args[i].size_slot = (uint8_t)(j + 1);
+			return 0;
+		}
+	fail(c, a->pos,
+	     "sizeArgIndex %u names no integer argument of this hook: declare argument index %u "
+	     "with an integer type",
+	     a->size_arg_index, a->size_arg_index - 1);
+	return -EINVAL;
 }
 
 static int slot_of(const struct vigil_hook *h, unsigned index)
@@ -163,15 +306,212 @@ static int slot_of(const struct vigil_hook *h, unsigned index)
 static bool is_str_arg(uint8_t t)
 {
 	return t == VIGIL_AT_LINUX_BINPRM || t == VIGIL_AT_FILE || t == VIGIL_AT_PATH ||
-	       t == VIGIL_AT_STRING;
+	       t == VIGIL_AT_STRING || t == VIGIL_AT_FD || t == VIGIL_AT_DENTRY ||
+	       t == VIGIL_AT_CHAR_BUF;
 }
 
-static void compile_match_arg(struct cc *c, const struct vigil_hook *h,
+static bool is_sock_arg(uint8_t t)
+{
+	return t == VIGIL_AT_SOCK || t == VIGIL_AT_SOCKADDR;
+}
+
+/* Path arguments whose file name (the dentry's) is the path's last
+ * component.  Not linux_binprm: it also matches the name exec was given. */
+static bool has_leaf(uint8_t t)
+{
+	return t == VIGIL_AT_FILE || t == VIGIL_AT_PATH || t == VIGIL_AT_FD || t == VIGIL_AT_DENTRY;
+}
+
+/* The last component of an Equal value, for the kernel's name test before
+ * a path walk; NULL when the value ends in '/' (no walked path does). */
+static const char *leaf_of(const char *v)
+{
+	const char *slash = strrchr(v, '/');
+
+	if (!strcmp(v, "/"))
+		return "/";
+	if (!slash)
+		return v;
+	return slash[1] ? slash + 1 : NULL;
+}
+
+/* The kind of test an operator makes on an argument of ABI type t, and
+ * whether it is the negated form; false when it does not apply. */
+static bool op_kind(enum vigil_op op, uint8_t t, uint8_t *kind, uint8_t *negate)
+{
+	*negate = 0;
+	switch (op) {
+	case VIGIL_OP_NOT_EQUAL:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_EQUAL:
+		*kind = is_str_arg(t) ? VIGIL_MK_STR_EQ : VIGIL_MK_INT_EQ;
+		return !is_sock_arg(t) && t != VIGIL_AT_CRED;
+	case VIGIL_OP_NOT_PREFIX:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_PREFIX:
+		*kind = VIGIL_MK_STR_PREFIX;
+		return is_str_arg(t);
+	case VIGIL_OP_NOT_POSTFIX:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_POSTFIX:
+		*kind = VIGIL_MK_STR_POSTFIX;
+		return is_str_arg(t);
+	case VIGIL_OP_GT:
+		*kind = VIGIL_MK_INT_GT;
+		return t == VIGIL_AT_INT;
+	case VIGIL_OP_LT:
+		*kind = VIGIL_MK_INT_LT;
+		return t == VIGIL_AT_INT;
+	case VIGIL_OP_MASK:
+		*kind = VIGIL_MK_INT_MASK;
+		return t == VIGIL_AT_INT;
+	case VIGIL_OP_NOT_IN_MAP:
+	case VIGIL_OP_NOT_IN_RANGE:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_IN_MAP:
+	case VIGIL_OP_IN_RANGE:
+		*kind = VIGIL_MK_INT_EQ; /* a set of ranges */
+		return t == VIGIL_AT_INT;
+	case VIGIL_OP_NOT_SADDR:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_SADDR:
+		*kind = VIGIL_MK_SADDR;
+		return is_sock_arg(t);
+	case VIGIL_OP_NOT_DADDR:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_DADDR:
+		*kind = VIGIL_MK_DADDR;
+		return t == VIGIL_AT_SOCK;
+	case VIGIL_OP_NOT_SPORT:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_SPORT:
+		*kind = VIGIL_MK_SPORT;
+		return is_sock_arg(t);
+	case VIGIL_OP_NOT_DPORT:
+		*negate = 1;
+		/* fallthrough */
+	case VIGIL_OP_DPORT:
+		*kind = VIGIL_MK_DPORT;
+		return t == VIGIL_AT_SOCK;
+	case VIGIL_OP_PROTOCOL:
+		*kind = VIGIL_MK_PROTOCOL;
+		return t == VIGIL_AT_SOCK;
+	case VIGIL_OP_FAMILY:
+		*kind = VIGIL_MK_FAMILY;
+		return is_sock_arg(t);
+	default:
+		return false;
+	}
+}
+
+/* One value of a filter on a number-like argument into f's set (or bound). */
+static void compile_num_value(struct cc *c, const struct vigil_arg *a, enum vigil_op op,
+			      struct vigil_sel_arg *f, const struct vigil_value *v, bool first)
+{
+	bool sgn = vigil_arg_type_is_signed(a->type);
+	struct vigil_range r;
+	uint8_t addr[16];
+	unsigned prefix;
+	uint16_t lo, hi;
+	int64_t sv = 0;
+	uint64_t uv = 0;
+	int fam, rc;
+
+	switch (f->kind) {
+	case VIGIL_MK_SADDR:
+	case VIGIL_MK_DADDR:
+		if (vigil_parse_cidr(v->s, addr, &prefix, &fam))
+			goto bad;
+		add_addr(c, f->set, addr, prefix, fam);
+		return;
+	case VIGIL_MK_SPORT:
+	case VIGIL_MK_DPORT:
+	case VIGIL_MK_PROTOCOL:
+	case VIGIL_MK_FAMILY:
+		rc = f->kind == VIGIL_MK_PROTOCOL ? vigil_parse_protocol(v->s, &lo, &hi)
+		     : f->kind == VIGIL_MK_FAMILY ? vigil_parse_family(v->s, &lo, &hi)
+						  : vigil_parse_port(v->s, &lo, &hi);
+		if (rc)
+			goto bad;
+		add_num_range(c, f->set, lo, hi);
+		return;
+	}
+	if (a->type == VIGIL_ARG_CAPABILITY) {
+		rc = vigil_parse_cap(v->s);
+		if (rc < 0)
+			goto bad;
+		add_num(c, f->set, (uint64_t)rc);
+		return;
+	}
+	if (op == VIGIL_OP_IN_MAP || op == VIGIL_OP_NOT_IN_MAP || op == VIGIL_OP_IN_RANGE ||
+	    op == VIGIL_OP_NOT_IN_RANGE) {
+		if (vigil_parse_range(v->s, a->type,
+				      op == VIGIL_OP_IN_MAP || op == VIGIL_OP_NOT_IN_MAP, &r))
+			goto bad;
+		add_int_range(c, f->set, &r, a->type);
+		return;
+	}
+	if (vigil_parse_int(v->s, a->type, &sv, &uv))
+		goto bad;
+	switch (f->kind) {
+	case VIGIL_MK_INT_EQ:
+		add_num(c, f->set, uv);
+		break;
+	case VIGIL_MK_INT_GT: /* greater than any value: than the least */
+		if (first || (sgn ? sv < (int64_t)f->value : uv < f->value))
+			f->value = uv;
+		break;
+	case VIGIL_MK_INT_LT: /* less than any value: than the greatest */
+		if (first || (sgn ? sv > (int64_t)f->value : uv > f->value))
+			f->value = uv;
+		break;
+	case VIGIL_MK_INT_MASK:
+		f->value |= uv;
+		break;
+	}
+	return;
+bad:
+	fail(c, v->pos, "\"%s\" is not a valid value for %s", v->s, arg_type_name(a));
+}
+
+static void compile_str_value(struct cc *c, struct vigil_sel_arg *f, const struct vigil_value *v,
+			      bool leaf)
+{
+	char target[VIGIL_KEY_STR];
+	const char *l;
+
+	if (strlen(v->s) > VIGIL_KEY_STR - 1) {
+		fail(c, v->pos, "a string value is at most 251 bytes");
+		return;
+	}
+	add_str(c, f->set, v->s, f->kind);
+	/* Directories that are links: "/bin/sh" also stands for "/usr/bin/sh",
+	 * the name a PATH lookup gives exec. */
+	if (f->kind == VIGIL_MK_STR_EQ && c->f->resolve &&
+	    c->f->resolve(c->f->resolve_ctx, v->s, target, sizeof(target)) == 1 &&
+	    strcmp(target, v->s))
+		add_str(c, f->set, target, f->kind);
+	/* the last component, for the name test (resolving directories keeps it) */
+	l = leaf ? leaf_of(v->s) : NULL;
+	if (l)
+		add_str(c, (uint32_t)f->value, l, VIGIL_MK_STR_EQ);
+}
+
+/* A matchArgs filter on slot (the argument a), or a matchReturnArgs one
+ * on the return value's slot. */
+static void compile_match_arg(struct cc *c, const struct vigil_arg *a, int slot,
 			      const struct vigil_match_arg *m, struct vigil_sel_cfg *sel,
 			      const struct vigil_hook_cfg *cfg)
 {
 	struct vigil_sel_arg *f;
-	int slot = slot_of(h, m->index);
+	bool leaf;
 	uint8_t type;
 	size_t i;
 
@@ -180,96 +520,30 @@ static void compile_match_arg(struct cc *c, const struct vigil_hook *h,
 		return;
 	}
 	if (sel->nargs >= VIGIL_SEL_ARGS) {
-		fail(c, m->pos, "at most 8 matchArgs filters per selector");
+		fail(c, m->pos, "at most 8 matchArgs and matchReturnArgs filters per selector");
 		return;
 	}
 	type = cfg->args[slot].type;
 	f = &sel->args[sel->nargs++];
 	memset(f, 0, sizeof(*f));
 	f->slot = (uint8_t)slot;
-	switch (m->op) {
-	case VIGIL_OP_NOT_EQUAL:
-		f->negate = 1;
-		/* fallthrough */
-	case VIGIL_OP_EQUAL:
-		f->kind = is_str_arg(type) ? VIGIL_MK_STR_EQ : VIGIL_MK_INT_EQ;
-		break;
-	case VIGIL_OP_NOT_PREFIX:
-		f->negate = 1;
-		/* fallthrough */
-	case VIGIL_OP_PREFIX:
-		f->kind = VIGIL_MK_STR_PREFIX;
-		break;
-	case VIGIL_OP_NOT_POSTFIX:
-		f->negate = 1;
-		/* fallthrough */
-	case VIGIL_OP_POSTFIX:
-		f->kind = VIGIL_MK_STR_POSTFIX;
-		break;
-	case VIGIL_OP_GT:
-		f->kind = VIGIL_MK_INT_GT;
-		break;
-	case VIGIL_OP_LT:
-		f->kind = VIGIL_MK_INT_LT;
-		break;
-	case VIGIL_OP_MASK:
-		f->kind = VIGIL_MK_INT_MASK;
-		break;
-	default:
-		fail(c, m->pos, "this matchArgs operator is not supported by vigil yet");
-		return;
-	}
-	if ((f->kind == VIGIL_MK_STR_PREFIX || f->kind == VIGIL_MK_STR_POSTFIX ||
-	     f->kind == VIGIL_MK_STR_EQ) != is_str_arg(type)) {
+	if (!op_kind(m->op, type, &f->kind, &f->negate)) {
 		fail(c, m->pos, "operator does not apply to an argument of this type");
 		return;
 	}
-	if (f->kind == VIGIL_MK_STR_EQ || f->kind == VIGIL_MK_STR_PREFIX ||
-	    f->kind == VIGIL_MK_STR_POSTFIX || f->kind == VIGIL_MK_INT_EQ)
+	if (f->kind != VIGIL_MK_INT_GT && f->kind != VIGIL_MK_INT_LT &&
+	    f->kind != VIGIL_MK_INT_MASK)
 		f->set = new_set(c);
+	/* Equal on a path: the names the file may have, tested before any
+	 * walk (not for NotEqual: a name outside the set passes it anyway) */
+	leaf = f->kind == VIGIL_MK_STR_EQ && !f->negate && has_leaf(type);
+	if (leaf)
+		f->value = new_set(c);
 	for (i = 0; i < m->values.n; i++) {
-		const struct vigil_value *v = &m->values.v[i];
-		const struct vigil_arg *a = &h->args[slot];
-		int64_t sv = 0;
-		uint64_t uv = 0;
-		bool sgn = vigil_arg_type_is_signed(a->type);
-
-		if (is_str_arg(type)) {
-			char target[VIGIL_KEY_STR];
-
-			if (strlen(v->s) > VIGIL_KEY_STR - 1) {
-				fail(c, v->pos, "a string value is at most 251 bytes");
-				continue;
-			}
-			add_str(c, f->set, v->s, f->kind);
-			/* Directories that are links: "/bin/sh" also stands for
-			 * "/usr/bin/sh", the name a PATH lookup gives exec. */
-			if (f->kind == VIGIL_MK_STR_EQ && c->f->resolve &&
-			    c->f->resolve(c->f->resolve_ctx, v->s, target, sizeof(target)) == 1 &&
-			    strcmp(target, v->s))
-				add_str(c, f->set, target, f->kind);
-			continue;
-		}
-		if (vigil_parse_int(v->s, a->type, &sv, &uv)) {
-			fail(c, v->pos, "\"%s\" is not a valid %s value", v->s, arg_type_name(a));
-			continue;
-		}
-		switch (f->kind) {
-		case VIGIL_MK_INT_EQ:
-			add_num(c, f->set, uv);
-			break;
-		case VIGIL_MK_INT_GT: /* greater than any value: than the least */
-			if (i == 0 || (sgn ? sv < (int64_t)f->value : uv < f->value))
-				f->value = uv;
-			break;
-		case VIGIL_MK_INT_LT: /* less than any value: than the greatest */
-			if (i == 0 || (sgn ? sv > (int64_t)f->value : uv > f->value))
-				f->value = uv;
-			break;
-		case VIGIL_MK_INT_MASK:
-			f->value |= uv;
-			break;
-		}
+		if (is_str_arg(type))
+			compile_str_value(c, f, &m->values.v[i], leaf);
+		else
+			compile_num_value(c, a, m->op, f, &m->values.v[i], i == 0);
 	}
 }
 
@@ -285,10 +559,7 @@ static void compile_bins(struct cc *c, const struct vigil_match_binaries *b, siz
 		fail(c, b[1].pos, "at most one %s filter per selector", what);
 		return;
 	}
-	if (b->follow_children) {
-		fail(c, b->pos, "%s followChildren is not supported by vigil yet", what);
-		return;
-	}
+	out->follow = b->follow_children;
 	switch (b->op) {
 	case VIGIL_BIN_NOT_IN:
 		out->negate = 1;
@@ -354,6 +625,35 @@ static void compile_ns(struct cc *c, const struct vigil_match_ns *m, size_t n,
 	}
 }
 
+static void compile_caps(struct cc *c, const struct vigil_match_caps *m, size_t n,
+			 struct vigil_sel_caps *out)
+{
+	size_t j;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return;
+	if (n > 1) {
+		fail(c, m[1].pos, "at most one matchCapabilities filter per selector");
+		return;
+	}
+	out->set = m->set == VIGIL_CAPSET_PERMITTED	? VIGIL_CAPS_PERMITTED
+		   : m->set == VIGIL_CAPSET_INHERITABLE ? VIGIL_CAPS_INHERITABLE
+							: VIGIL_CAPS_EFFECTIVE;
+	out->negate = m->not_in;
+	if (m->is_namespace_capability)
+		out->host_userns = c->f->host_ns[VIGIL_NS_USER];
+	for (j = 0; j < m->values.n; j++) {
+		int cap = vigil_parse_cap(m->values.v[j].s);
+
+		if (cap < 0) {
+			fail(c, m->values.v[j].pos, "\"%s\" is not a capability", m->values.v[j].s);
+			continue;
+		}
+		out->mask |= 1ULL << cap;
+	}
+}
+
 static void compile_pids(struct cc *c, const struct vigil_match_pids *m, size_t n,
 			 struct vigil_sel_cfg *sel)
 {
@@ -365,12 +665,9 @@ static void compile_pids(struct cc *c, const struct vigil_match_pids *m, size_t 
 		fail(c, m[1].pos, "at most one matchPIDs filter per selector");
 		return;
 	}
-	if (m->follow_forks || m->is_namespace_pid) {
-		fail(c, m->pos,
-		     "matchPIDs followForks and isNamespacePID are not supported by vigil yet");
-		return;
-	}
-	sel->flags |= VIGIL_SEL_F_PID | (m->not_in ? VIGIL_SEL_F_PID_NOT : 0);
+	sel->flags |= VIGIL_SEL_F_PID | (m->not_in ? VIGIL_SEL_F_PID_NOT : 0) |
+		      (m->follow_forks ? VIGIL_SEL_F_PID_FOLLOW : 0) |
+		      (m->is_namespace_pid ? VIGIL_SEL_F_PID_NS : 0);
 	sel->pid_set = new_set(c);
 	for (j = 0; j < m->values.n; j++) {
 		uint32_t pid;
@@ -393,9 +690,11 @@ static void compile_actions(struct cc *c, const struct vigil_hook *h, enum vigil
 	for (i = 0; i < n; i++) {
 		switch (a[i].kind) {
 		case VIGIL_ACT_POST:
-			if (a[i].rate_limit_ns)
-				fail(c, a[i].pos, "Post rateLimit is not supported by vigil yet");
 			sel->actions |= VIGIL_ACTION_POST;
+			sel->rate_ns = a[i].rate_limit_ns;
+			sel->rate_scope = a[i].rate_scope == VIGIL_RATE_GLOBAL	  ? VIGIL_RS_GLOBAL
+					  : a[i].rate_scope == VIGIL_RATE_PROCESS ? VIGIL_RS_PROCESS
+										  : VIGIL_RS_THREAD;
 			break;
 		case VIGIL_ACT_NOPOST:
 			nopost = true;
@@ -467,8 +766,11 @@ static int choose_attach(struct cc *c, const struct vigil_hook *h, struct vigil_
 	char lsm[128];
 
 	if (h->kind == VIGIL_HOOK_TRACEPOINT) {
-		fail(c, h->pos, "tracepoint hooks are not supported by vigil yet");
-		return -EINVAL;
+		int ret = vigil_compile_tracepoint(c->p, f, h, ph, c->ds);
+
+		if (ret && !c->err)
+			c->err = ret;
+		return ret;
 	}
 	if (h->kind == VIGIL_HOOK_LSM) {
 		if (f->lsm) {
@@ -541,19 +843,64 @@ exec_fallback:
 	return -EINVAL;
 }
 
-static void compile_hook(struct cc *c, size_t hi, const struct vigil_hook *h)
+/*
+ * return: true runs the hook where the call returns (a kretprobe; the
+ * kprobe keeps the arguments till then); returnArg is one more argument
+ * slot, read from the return value.  *ret_slot gets its slot, or -1.
+ */
+static int compile_return(struct cc *c, const struct vigil_hook *h, struct vigil_plan_hook *ph,
+			  int *ret_slot)
+{
+	struct vigil_hook_cfg *cfg = &ph->cfg;
+	struct vigil_hook_arg *ha;
+
+	*ret_slot = -1;
+	if (!h->has_return)
+		return 0;
+	if (ph->attach != VIGIL_ATTACH_KPROBE && ph->attach != VIGIL_ATTACH_KPROBE_SYSCALL) {
+		fail(c, h->pos,
+		     "return: true cannot run here: it needs kprobes (a kretprobe), and this hook "
+		     "runs as %s",
+		     ph->how);
+		return -EINVAL;
+	}
+	cfg->flags |= VIGIL_HOOK_F_RETURN;
+	if (!h->has_return_arg)
+		return 0;
+	if (cfg->nargs >= VIGIL_HOOK_ARGS) {
+		fail(c, h->pos, "at most 8 args per hook, returnArg included");
+		return -EINVAL;
+	}
+	if (!vigil_arg_type_is_int(h->return_arg.type)) {
+		fail(c, h->return_arg.pos,
+		     "returnArg of type \"%s\" is not supported by vigil yet (integer types are)",
+		     arg_type_name(&h->return_arg));
+		return -EINVAL;
+	}
+	ha = &cfg->args[cfg->nargs];
+	if (map_arg(c, &h->return_arg, ph->attach, ha))
+		return -EINVAL;
+	ha->index = VIGIL_RAW_RET;
+	ha->flags |= VIGIL_ARG_F_RETURN;
+	*ret_slot = cfg->nargs++;
+	return 0;
+}
+
+static void compile_hook(struct cc *c, const struct vigil_hook *h)
 {
 	struct vigil_plan_hook *ph = &c->plan->hooks[c->plan->nhooks];
 	struct vigil_hook_cfg *cfg = &ph->cfg;
+	int ret_slot = -1;
 	size_t i, j;
 
 	memset(ph, 0, sizeof(*ph));
 	ph->src = h;
-	snprintf(c->path, sizeof(c->path), "spec.%s[%zu]",
+	/* its place in its own list (hooks of a list share the list's) */
+	snprintf(c->path, sizeof(c->path), "spec.%s[%u]",
 		 h->kind == VIGIL_HOOK_KPROBE ? "kprobes"
 		 : h->kind == VIGIL_HOOK_LSM  ? "lsmhooks"
 					      : "tracepoints",
-		 hi);
+		 h->spec_index);
 	if (choose_attach(c, h, ph))
 		return;
 	cfg->hook = (c->plan->policy_id << 12) | (uint32_t)c->plan->nhooks;
@@ -571,18 +918,32 @@ static void compile_hook(struct cc *c, size_t hi, const struct vigil_hook *h)
 	for (i = 0; i < h->nargs; i++)
 		if (map_arg(c, &h->args[i], ph->attach, &cfg->args[i]))
 			return;
+	for (i = 0; i < h->nargs; i++)
+		if (link_size_arg(c, h, i, cfg))
+			return;
+	if (compile_return(c, h, ph, &ret_slot))
+		return;
 	cfg->nsel = (uint8_t)h->nselectors;
 	for (i = 0; i < h->nselectors; i++) {
 		const struct vigil_selector *s = &h->selectors[i];
 		struct vigil_sel_cfg *sel = &cfg->sel[i];
 
-		if (s->nret_args || s->ncaps) {
-			fail(c, s->pos, "%s is not supported by vigil yet",
-			     s->nret_args ? "matchReturnArgs" : "matchCapabilities");
-			continue;
+		compile_caps(c, s->caps, s->ncaps, &sel->caps);
+		for (j = 0; j < s->nargs; j++) {
+			int slot = slot_of(h, s->args[j].index);
+
+			compile_match_arg(c, slot < 0 ? NULL : &h->args[slot], slot, &s->args[j],
+					  sel, cfg);
 		}
-		for (j = 0; j < s->nargs; j++)
-			compile_match_arg(c, h, &s->args[j], sel, cfg);
+		for (j = 0; j < s->nret_args; j++) {
+			if (ret_slot < 0) {
+				fail(c, s->ret_args[j].pos,
+				     "matchReturnArgs needs the hook's returnArg (and return: "
+				     "true)");
+				break;
+			}
+			compile_match_arg(c, &h->return_arg, ret_slot, &s->ret_args[j], sel, cfg);
+		}
 		compile_bins(c, s->bins, s->nbins, &sel->bin, "matchBinaries");
 		compile_bins(c, s->parent_bins, s->nparent_bins, &sel->pbin, "matchParentBinaries");
 		compile_ns(c, s->ns, s->nns, &sel->ns);
@@ -611,7 +972,7 @@ int vigil_policy_compile(const struct vigil_policy *p, const struct vigil_kernel
 	if (!plan->hooks)
 		return -ENOMEM;
 	for (i = 0; i < p->nhooks && c.err != -ENOMEM; i++)
-		compile_hook(&c, i, &p->hooks[i]);
+		compile_hook(&c, &p->hooks[i]);
 	if (!c.err && plan->nsets >= VIGIL_PLAN_SETS_PER_POLICY) {
 		vigil_diag_add(ds, VIGIL_DIAG_ERROR, p->file, p->pos, "spec",
 			       "more than %u value lists in one policy",

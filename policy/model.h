@@ -67,6 +67,7 @@ enum vigil_arg_type {
 	VIGIL_ARG_SOCK,
 	VIGIL_ARG_SOCKADDR,
 	VIGIL_ARG_SKB,
+	VIGIL_ARG_SOCKET, /* struct socket *: read as its sock */
 	VIGIL_ARG_TYPE_COUNT,
 };
 

@@ -50,10 +50,10 @@ static const struct name arg_types[] = {
 	{ "sock", VIGIL_ARG_SOCK },
 	{ "sockaddr", VIGIL_ARG_SOCKADDR },
 	{ "skb", VIGIL_ARG_SKB },
+	{ "socket", VIGIL_ARG_SOCKET },
 	/* Tetragon's other types */
 	{ "auto", UNSUPPORTED },
 	{ "char_iovec", UNSUPPORTED },
-	{ "socket", UNSUPPORTED },
 	{ "sockaddr_un", UNSUPPORTED },
 	{ "filename", UNSUPPORTED },
 	{ "nop", UNSUPPORTED },

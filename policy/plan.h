@@ -24,6 +24,19 @@
 #define VIGIL_PLAN_SETS_PER_POLICY  (1U << 16)
 #define VIGIL_PLAN_HOOKS_PER_POLICY (1U << 12)
 
+/* One field of a tracepoint's record, as its tracefs format file describes
+ * it ("field:const char * filename;\toffset:24;\tsize:8;\tsigned:0;"). */
+struct vigil_tp_field {
+	char name[64];	 /* "filename" */
+	char type[96];	 /* the C type, an array's size appended: "const char *",
+			  * "char[16]", "__data_loc char[]" */
+	unsigned offset; /* bytes from the start of the record */
+	unsigned size;
+	bool is_signed;
+	bool data_loc;	  /* __data_loc: a u32 of offset | length << 16 */
+	unsigned nfields; /* how many fields the event has (common_* included) */
+};
+
 /* What the running kernel offers (from the agent's probe, or assumed by
  * lint when it explains for another kernel). */
 struct vigil_kernel_features {
@@ -42,6 +55,18 @@ struct vigil_kernel_features {
 	 * taken as written. */
 	int (*resolve)(void *ctx, const char *path, char *out, size_t outsz);
 	void *resolve_ctx;
+	/* Field number index of tracepoint subsys/event, numbered as its
+	 * format file lists them, common_* fields included (Tetragon's
+	 * numbering): 0 and out filled; -ENOENT when there is no such
+	 * tracepoint; -ERANGE when it has no field index (out->nfields says
+	 * how many it has); another negative errno when its format cannot be
+	 * read (-ENODEV: no tracefs).  NULL: formats are unknown. */
+	int (*tracepoint_field)(void *ctx, const char *subsys, const char *event, unsigned index,
+				struct vigil_tp_field *out);
+	void *tracepoint_ctx;
+	/* A format that cannot be read is a warning, and the arguments are laid
+	 * out from their types alone (lint without root); else an error. */
+	bool tracepoint_unknown_ok;
 };
 
 struct vigil_plan_hook {

@@ -107,6 +107,7 @@ static enum cls arg_class(enum vigil_arg_type t)
 	case VIGIL_ARG_LINUX_BINPRM:
 		return CLS_STR;
 	case VIGIL_ARG_SOCK:
+	case VIGIL_ARG_SOCKET:
 	case VIGIL_ARG_SOCKADDR:
 	case VIGIL_ARG_SKB:
 		return CLS_NET;
@@ -147,14 +148,16 @@ static const char *op_fits(enum vigil_op op, enum vigil_arg_type t)
 	case VIGIL_OP_SPORT:
 	case VIGIL_OP_NOT_SPORT:
 	case VIGIL_OP_FAMILY:
-		return c == CLS_NET ? NULL : "sock, sockaddr, skb";
+		return c == CLS_NET ? NULL : "sock, socket, sockaddr, skb";
 	case VIGIL_OP_DADDR:
 	case VIGIL_OP_NOT_DADDR:
 	case VIGIL_OP_DPORT:
 	case VIGIL_OP_NOT_DPORT:
 	case VIGIL_OP_PROTOCOL:
 		/* a sockaddr has no destination and no protocol */
-		return t == VIGIL_ARG_SOCK || t == VIGIL_ARG_SKB ? NULL : "sock, skb";
+		return t == VIGIL_ARG_SOCK || t == VIGIL_ARG_SOCKET || t == VIGIL_ARG_SKB
+			       ? NULL
+			       : "sock, socket, skb";
 	default:
 		return "no type";
 	}

@@ -382,6 +382,48 @@ int vigil_parse_family(const char *s, uint16_t *lo, uint16_t *hi)
 	return parse_named(s, families, sizeof(families) / sizeof(families[0]), lo, hi);
 }
 
+static const char *name_of(const struct named *tab, size_t n, unsigned v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tab[i].value == v)
+			return tab[i].name;
+	return NULL;
+}
+
+const char *vigil_protocol_name(unsigned v)
+{
+	return name_of(protocols, sizeof(protocols) / sizeof(protocols[0]), v);
+}
+
+const char *vigil_family_name(unsigned v)
+{
+	return name_of(families, sizeof(families) / sizeof(families[0]), v);
+}
+
+const char *vigil_sock_type_name(unsigned v)
+{
+	static const struct named types[] = {
+		{ "SOCK_STREAM", 1 }, { "SOCK_DGRAM", 2 },     { "SOCK_RAW", 3 },
+		{ "SOCK_RDM", 4 },    { "SOCK_SEQPACKET", 5 }, { "SOCK_DCCP", 6 },
+	};
+
+	return name_of(types, sizeof(types) / sizeof(types[0]), v);
+}
+
+const char *vigil_tcp_state_name(unsigned v)
+{
+	static const struct named states[] = {
+		{ "TCP_ESTABLISHED", 1 }, { "TCP_SYN_SENT", 2 },   { "TCP_SYN_RECV", 3 },
+		{ "TCP_FIN_WAIT1", 4 },	  { "TCP_FIN_WAIT2", 5 },  { "TCP_TIME_WAIT", 6 },
+		{ "TCP_CLOSE", 7 },	  { "TCP_CLOSE_WAIT", 8 }, { "TCP_LAST_ACK", 9 },
+		{ "TCP_LISTEN", 10 },	  { "TCP_CLOSING", 11 },   { "TCP_NEW_SYN_RECV", 12 },
+	};
+
+	return name_of(states, sizeof(states) / sizeof(states[0]), v);
+}
+
 /* --- capabilities ----------------------------------------------------------- */
 
 const char *const vigil_cap_names[VIGIL_CAP_LAST + 1] = {

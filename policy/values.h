@@ -75,6 +75,13 @@ int vigil_parse_protocol(const char *s, uint16_t *lo, uint16_t *hi);
  * 0..65535, or a range "N:M" of numbers. */
 int vigil_parse_family(const char *s, uint16_t *lo, uint16_t *hi);
 
+/* Names for numbers, as events show them (Tetragon's spelling), or NULL
+ * when the number has none. */
+const char *vigil_protocol_name(unsigned v);  /* "IPPROTO_TCP" */
+const char *vigil_family_name(unsigned v);    /* "AF_INET" */
+const char *vigil_sock_type_name(unsigned v); /* "SOCK_STREAM" */
+const char *vigil_tcp_state_name(unsigned v); /* "TCP_SYN_SENT" */
+
 /* --- capabilities, namespaces, errno, signals, durations ------------------ */
 
 #define VIGIL_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE */

@@ -350,6 +350,291 @@ static void test_syscall_string_argument(void **state)
 	compiled_free(&c);
 }
 
+/* Would an LPM lookup of the 16-byte key v find an entry of set? */
+static bool set_holds(const struct vigil_plan *pl, uint32_t set, const uint8_t v[16])
+{
+	size_t i;
+	unsigned b;
+
+	for (i = 0; i < pl->nnums; i++) {
+		const struct vigil_num_key *k = &pl->nums[i];
+		bool all = true;
+
+		if (k->set != set)
+			continue;
+		for (b = 0; b < k->prefixlen - 32 && all; b++)
+			all = ((k->v[b / 8] ^ v[b / 8]) & (0x80 >> (b % 8))) == 0;
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+static bool set_holds_num(const struct vigil_plan *pl, uint32_t set, uint64_t n)
+{
+	uint8_t v[16] = { 0 };
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v[i] = (uint8_t)(n >> (56 - 8 * i));
+	return set_holds(pl, set, v);
+}
+
+static bool set_holds_v4(const struct vigil_plan *pl, uint32_t set, uint8_t a, uint8_t b,
+			 uint8_t c3, uint8_t d)
+{
+	uint8_t v[16] = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b, [14] = c3, [15] = d };
+
+	return set_holds(pl, set, v);
+}
+
+#define POLICY_HEAD                        \
+	"apiVersion: cilium.io/v1alpha1\n" \
+	"kind: TracingPolicy\n"            \
+	"metadata:\n"                      \
+	"  name: p\n"                      \
+	"spec:\n"
+
+static void test_ranges_are_prefix_blocks(void **state)
+{
+	const char *yaml = POLICY_HEAD
+		"  kprobes:\n  - call: sys_write\n    args:\n    - index: 2\n      type: size_t\n"
+		"    - index: 0\n      type: int\n    selectors:\n"
+		"    - matchArgs:\n      - index: 2\n        operator: InRange\n"
+		"        values: [\"5:64\", \"1000:1000\"]\n"
+		"      - index: 0\n        operator: NotInMap\n        values: [\"-2:1\"]\n";
+	const struct vigil_sel_arg *r, *m;
+	struct compiled c;
+	int64_t v;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	r = &c.plan.hooks[0].cfg.sel[0].args[0];
+	m = &c.plan.hooks[0].cfg.sel[0].args[1];
+	assert_int_equal(r->kind, VIGIL_MK_INT_EQ);
+	assert_int_equal(r->negate, 0);
+	for (v = 0; v < 1100; v++)
+		assert_int_equal(set_holds_num(&c.plan, r->set, (uint64_t)v),
+				 (v >= 5 && v <= 64) || v == 1000);
+	/* a signed range across zero: negative values are sign-extended */
+	assert_int_equal(m->kind, VIGIL_MK_INT_EQ);
+	assert_int_equal(m->negate, 1);
+	for (v = -5; v < 5; v++)
+		assert_int_equal(set_holds_num(&c.plan, m->set, (uint64_t)v), v >= -2 && v <= 1);
+	assert_false(set_holds_num(&c.plan, m->set, UINT64_MAX / 2));
+	compiled_free(&c);
+}
+
+static void test_socket_filters(void **state)
+{
+	const char *yaml = POLICY_HEAD
+		"  kprobes:\n  - call: security_socket_connect\n    syscall: false\n    args:\n"
+		"    - index: 0\n      type: socket\n    - index: 1\n      type: sockaddr\n"
+		"    selectors:\n    - matchArgs:\n"
+		"      - index: 0\n        operator: Protocol\n        values: [IPPROTO_TCP]\n"
+		"      - index: 1\n        operator: NotSAddr\n"
+		"        values: [10.0.0.0/8, \"fd00::/8\", 192.168.1.7]\n"
+		"      - index: 1\n        operator: SPort\n        values: [\"1000:1003\", "
+		"\"25\"]\n"
+		"      - index: 1\n        operator: Family\n        values: [AF_INET6]\n";
+	const struct vigil_hook_cfg *cfg;
+	const struct vigil_sel_arg *f;
+	uint8_t v6[16] = { 0xfd, 0x12 }, other6[16] = { 0xfe };
+	struct compiled c;
+	unsigned p;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	assert_int_equal(cfg->args[0].type, VIGIL_AT_SOCK);
+	assert_true(cfg->args[0].flags & VIGIL_ARG_F_SOCKET);
+	assert_int_equal(cfg->args[1].type, VIGIL_AT_SOCKADDR);
+	f = cfg->sel[0].args;
+	assert_int_equal(f[0].kind, VIGIL_MK_PROTOCOL);
+	assert_true(set_holds_num(&c.plan, f[0].set, 6));
+	assert_false(set_holds_num(&c.plan, f[0].set, 17));
+	assert_int_equal(f[1].kind, VIGIL_MK_SADDR);
+	assert_int_equal(f[1].negate, 1);
+	assert_true(set_holds_v4(&c.plan, f[1].set, 10, 200, 3, 4));
+	assert_true(set_holds_v4(&c.plan, f[1].set, 192, 168, 1, 7));
+	assert_false(set_holds_v4(&c.plan, f[1].set, 192, 168, 1, 8));
+	assert_false(set_holds_v4(&c.plan, f[1].set, 11, 0, 0, 1));
+	assert_true(set_holds(&c.plan, f[1].set, v6));
+	assert_false(set_holds(&c.plan, f[1].set, other6));
+	assert_int_equal(f[2].kind, VIGIL_MK_SPORT);
+	for (p = 990; p < 1010; p++)
+		assert_int_equal(set_holds_num(&c.plan, f[2].set, p), p >= 1000 && p <= 1003);
+	assert_true(set_holds_num(&c.plan, f[2].set, 25));
+	assert_int_equal(f[3].kind, VIGIL_MK_FAMILY);
+	assert_true(set_holds_num(&c.plan, f[3].set, 10));
+	assert_false(set_holds_num(&c.plan, f[3].set, 2));
+	compiled_free(&c);
+}
+
+static void test_caps_rate_and_buffers(void **state)
+{
+	const char *yaml =
+		POLICY_HEAD "  kprobes:\n  - call: sys_write\n    args:\n"
+			    "    - index: 0\n      type: fd\n"
+			    "    - index: 1\n      type: char_buf\n      sizeArgIndex: 3\n"
+			    "    - index: 2\n      type: size_t\n"
+			    "    selectors:\n    - matchCapabilities:\n      - type: Permitted\n"
+			    "        operator: NotIn\n        isNamespaceCapability: true\n"
+			    "        values: [CAP_SYS_ADMIN, CAP_NET_RAW]\n"
+			    "      matchArgs:\n      - index: 0\n        operator: Equal\n"
+			    "        values: [/etc/shadow, /run/]\n"
+			    "      matchActions:\n      - action: Post\n        rateLimit: 2m\n"
+			    "        rateLimitScope: process\n";
+	const struct vigil_hook_cfg *cfg;
+	const struct vigil_sel_cfg *sel;
+	struct compiled c;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	sel = &cfg->sel[0];
+	assert_int_equal(cfg->args[0].type, VIGIL_AT_FD);
+	assert_int_equal(cfg->args[1].type, VIGIL_AT_CHAR_BUF);
+	assert_true(cfg->args[1].flags & VIGIL_ARG_F_USER); /* a syscall's buffer */
+	assert_int_equal(cfg->args[1].size_slot, 3);	    /* 1 + slot of index 2 */
+	assert_int_equal(sel->caps.set, VIGIL_CAPS_PERMITTED);
+	assert_int_equal(sel->caps.negate, 1);
+	assert_int_equal(sel->caps.mask, (1ULL << 21) | (1ULL << 13));
+	assert_int_equal(sel->caps.host_userns, vm_kernel.host_ns[VIGIL_NS_USER]);
+	assert_int_equal(sel->rate_ns, 120ULL * 1000000000ULL);
+	assert_int_equal(sel->rate_scope, VIGIL_RS_PROCESS);
+	/* Equal on a path: the last components, for the name test before a
+	 * walk; a value ending in '/' names no file and has none */
+	assert_int_not_equal(sel->args[0].value, 0);
+	assert_true(has_str(&c.plan, (uint32_t)sel->args[0].value, "shadow", 32 + 8 * 7));
+	assert_false(has_str(&c.plan, (uint32_t)sel->args[0].value, "", 32 + 8));
+	compiled_free(&c);
+}
+
+static void test_char_buf_needs_its_size(void **state)
+{
+	const char *yaml = POLICY_HEAD "  kprobes:\n  - call: sys_write\n    args:\n"
+				       "    - index: 1\n      type: char_buf\n";
+	const char *bad_index =
+		POLICY_HEAD "  kprobes:\n  - call: sys_write\n    args:\n"
+			    "    - index: 1\n      type: char_buf\n      sizeArgIndex: 3\n";
+	struct compiled c;
+	char buf[512];
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:9:7: spec.kprobes[0]: a char_buf argument needs sizeArgIndex "
+			    "(the 1-based index of the argument holding its size)");
+	compiled_free(&c);
+	compile_text(bad_index, &vm_kernel, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:9:7: spec.kprobes[0]: sizeArgIndex 3 names no integer argument "
+			    "of this hook: declare argument index 2 with an integer type");
+	compiled_free(&c);
+}
+
+/* An error names the hook by its place in its own list. */
+static void test_error_path_counts_per_list(void **state)
+{
+	const char *yaml =
+		POLICY_HEAD "  kprobes:\n  - call: security_bprm_check\n    syscall: false\n"
+			    "  lsmhooks:\n  - hook: file_open\n";
+	struct compiled c;
+	char buf[512];
+
+	(void)state;
+	compile_text(yaml, &tp_only, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(
+		first_error(&c, buf, sizeof(buf)),
+		"p.yaml:10:5: spec.lsmhooks[0]: LSM hook file_open cannot run here: this "
+		"kernel does not offer BPF-LSM (boot with lsm=...,bpf)");
+	compiled_free(&c);
+}
+
+/* return: true is a kretprobe; returnArg one more slot, read from the
+ * return value; matchReturnArgs filters it. */
+static void test_return_probe(void **state)
+{
+	const char *yaml =
+		POLICY_HEAD "  kprobes:\n  - call: sys_openat\n    return: true\n    args:\n"
+			    "    - index: 1\n      type: string\n    returnArg:\n      index: 0\n  "
+			    "    type: int\n"
+			    "    selectors:\n    - matchReturnArgs:\n      - index: 0\n        "
+			    "operator: Equal\n"
+			    "        values: [\"-2\"]\n";
+	const char *lsm_ret = POLICY_HEAD
+		"  kprobes:\n  - call: security_file_open\n    syscall: false\n    return: true\n"
+		"    args:\n    - index: 0\n      type: file\n"
+		"    returnArg:\n      index: 0\n      type: int\n";
+	const struct vigil_hook_cfg *cfg;
+	struct compiled c;
+	char buf[512];
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	assert_true(cfg->flags & VIGIL_HOOK_F_RETURN);
+	assert_int_equal(cfg->nargs, 2);
+	assert_int_equal(cfg->args[1].index, VIGIL_RAW_RET);
+	assert_true(cfg->args[1].flags & VIGIL_ARG_F_RETURN);
+	assert_true(cfg->args[1].flags & VIGIL_ARG_F_SIGNED);
+	assert_int_equal(cfg->sel[0].args[0].slot, 1);
+	assert_int_equal(cfg->sel[0].args[0].kind, VIGIL_MK_INT_EQ);
+	assert_true(set_holds_num(&c.plan, cfg->sel[0].args[0].set, (uint64_t)-2));
+	compiled_free(&c);
+	/* a kretprobe needs kprobes: an LSM hook cannot stand in for one */
+	compile_text(lsm_ret, &lsm_only, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:7:5: spec.kprobes[0]: return: true cannot run here: it needs "
+			    "kprobes (a kretprobe), and this hook runs as BPF-LSM hook file_open, "
+			    "standing in for a kprobe on security_file_open (this kernel has no "
+			    "kprobes)");
+	compiled_free(&c);
+}
+
+static void test_follow_flags(void **state)
+{
+	const char *yaml = POLICY_HEAD
+		"  lsmhooks:\n  - hook: file_open\n    selectors:\n"
+		"    - matchPIDs:\n      - operator: In\n        followForks: true\n"
+		"        values: [1]\n"
+		"      matchBinaries:\n      - operator: In\n        followChildren: true\n"
+		"        values: [/usr/sbin/nginx]\n"
+		"    - matchPIDs:\n      - operator: NotIn\n        isNamespacePID: true\n"
+		"        values: [1]\n";
+	const char *both =
+		POLICY_HEAD "  lsmhooks:\n  - hook: file_open\n    selectors:\n"
+			    "    - matchPIDs:\n      - operator: In\n        followForks: true\n"
+			    "        isNamespacePID: true\n        values: [1]\n";
+	const struct vigil_hook_cfg *cfg;
+	struct compiled c;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	assert_int_equal(cfg->sel[0].flags, VIGIL_SEL_F_PID | VIGIL_SEL_F_PID_FOLLOW);
+	assert_int_equal(cfg->sel[0].bin.follow, 1);
+	assert_int_equal(cfg->sel[1].flags,
+			 VIGIL_SEL_F_PID | VIGIL_SEL_F_PID_NOT | VIGIL_SEL_F_PID_NS);
+	assert_int_equal(cfg->sel[1].bin.follow, 0);
+	compiled_free(&c);
+	compile_text(both, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(c.plan.hooks[0].cfg.sel[0].flags,
+			 VIGIL_SEL_F_PID | VIGIL_SEL_F_PID_FOLLOW | VIGIL_SEL_F_PID_NS);
+	compiled_free(&c);
+}
+
 static void test_ten_thousand_values(void **state)
 {
 	size_t cap = 64 + 10000 * 24, o;
@@ -369,8 +654,13 @@ static void test_ten_thousand_values(void **state)
 		o += (size_t)snprintf(yaml + o, cap - o, "        - /srv/f%05d\n", i);
 	compile_text(yaml, &vm_kernel, &c);
 	assert_int_equal(c.ret, 0);
-	assert_int_equal(c.plan.nstrs, 10000);
+	/* each value, and its last component for the name test before a walk */
+	assert_int_equal(c.plan.nstrs, 20000);
 	assert_int_equal(c.plan.hooks[0].cfg.sel[0].nargs, 1);
+	assert_true(has_str(&c.plan, c.plan.hooks[0].cfg.sel[0].args[0].set, "/srv/f09999",
+			    32 + 8 * 12));
+	assert_true(has_str(&c.plan, (uint32_t)c.plan.hooks[0].cfg.sel[0].args[0].value, "f09999",
+			    32 + 8 * 7));
 	compiled_free(&c);
 	free(yaml);
 }
@@ -428,6 +718,13 @@ int main(void)
 		cmocka_unit_test(test_integers_gt_mask_and_set),
 		cmocka_unit_test(test_syscall_string_argument),
 		cmocka_unit_test(test_ten_thousand_values),
+		cmocka_unit_test(test_ranges_are_prefix_blocks),
+		cmocka_unit_test(test_socket_filters),
+		cmocka_unit_test(test_caps_rate_and_buffers),
+		cmocka_unit_test(test_char_buf_needs_its_size),
+		cmocka_unit_test(test_error_path_counts_per_list),
+		cmocka_unit_test(test_return_probe),
+		cmocka_unit_test(test_follow_flags),
 		cmocka_unit_test(test_values_also_match_with_resolved_dirs),
 		cmocka_unit_test(test_lsm_hook_names),
 	};

@@ -123,6 +123,39 @@ static void test_decode_refuses_malformed(void **state)
 	free(info);
 }
 
+/* A cred or socket record must have its struct's size; its bytes are
+ * handed on as they are. */
+static void test_decode_binary_records(void **state)
+{
+	struct vigil_policy_event_info *info = malloc(sizeof(*info));
+	struct vigil_arg_rec rec = { .type = VIGIL_AT_CRED, .len = sizeof(struct vigil_creds) };
+	struct vigil_creds cred = { .uid = 7 };
+	struct msg m;
+	size_t size;
+
+	(void)state;
+	assert_non_null(info);
+	memset(&m, 0, sizeof(m));
+	m.ev.hdr.type = VIGIL_MSG_POLICY;
+	m.ev.nargs = 1;
+	memcpy(m.data, &rec, sizeof(rec));
+	memcpy(m.data + sizeof(rec), &cred, sizeof(cred));
+	m.ev.data_len = (uint16_t)(sizeof(rec) + sizeof(cred));
+	size = sizeof(m.ev) + m.ev.data_len;
+	m.ev.hdr.size = (uint32_t)size;
+	assert_int_equal(vigil_decode_policy(&m, size, info), 0);
+	assert_int_equal(info->args[0].bin_len, sizeof(cred));
+	assert_memory_equal(info->args[0].bin, &cred, sizeof(cred));
+	rec.len = sizeof(cred) - 1; /* cut */
+	memcpy(m.data, &rec, sizeof(rec));
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	rec.type = VIGIL_AT_SOCK;
+	rec.len = sizeof(struct vigil_sock_info) / 2; /* not a sock_info's size */
+	memcpy(m.data, &rec, sizeof(rec));
+	assert_int_equal(vigil_decode_policy(&m, size, info), -EINVAL);
+	free(info);
+}
+
 static char *encode(const struct vigil_out_policy *pol, bool compact)
 {
 	static const struct vigil_encode_ctx ctx = { .node_name = "n1" };
@@ -185,14 +218,74 @@ static void test_json_kprobe(void **state)
 	assert_int_equal(json_object_array_length(v), 2);
 	assert_true(json_object_object_get_ex(k, "args", &v));
 	assert_int_equal(json_object_array_length(v), 4);
+	assert_string_equal(json_object_to_json_string_ext(
+				    v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			    "[{\"linux_binprm_arg\":{\"path\":\"/usr/bin/dash\"}},"
+			    "{\"int_arg\":-5,\"label\":\"mode\"},{\"size_arg\":\"1099511627776\"},"
+			    "{\"string_arg\":\"/etc/passwd\"}]");
+	assert_true(json_object_object_get_ex(k, "process", &v));
+	assert_true(json_object_object_get_ex(root, "node_name", &v));
+	json_object_put(root);
+	free(s);
+}
+
+/* Sockets, credentials, capabilities, bytes and fds in Tetragon's shapes. */
+static void test_json_new_argument_types(void **state)
+{
+	struct vigil_sock_info sock = {
+		.family = 2,
+		.type = 1,
+		.protocol = 6,
+		.state = 2,
+		.sport = 40312,
+		.dport = 443,
+		.cookie = 77,
+		.saddr = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 },
+		.daddr = { [10] = 0xff, [11] = 0xff, 1, 1, 1, 1 },
+	};
+	struct vigil_sock_info sa6 = { .family = 10, .sport = 53, .saddr = { 0xfd, 0, [15] = 1 } };
+	struct vigil_creds cred = { .uid = 1000,
+				    .euid = 0,
+				    .cap_effective = (1ULL << 0) | (1ULL << 1) };
+	static const char bytes[] = { 'h', 'i', 0, 'x' };
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_KPROBE,
+		.policy_name = "p",
+		.function_name = "f",
+		.action = VIGIL_ACTION_POST,
+		.nargs = 7,
+		.args = {
+			{ .type = VIGIL_AT_SOCK, .bin = &sock, .bin_len = sizeof(sock) },
+			{ .type = VIGIL_AT_SOCKADDR, .bin = &sa6, .bin_len = sizeof(sa6) },
+			{ .type = VIGIL_AT_CRED, .bin = &cred, .bin_len = sizeof(cred) },
+			{ .type = VIGIL_AT_CAPABILITY, .num = 21 },
+			{ .type = VIGIL_AT_CHAR_BUF, .bin = bytes, .bin_len = 4, .num = 4 },
+			{ .type = VIGIL_AT_CHAR_BUF, .bin = bytes, .bin_len = 2, .num = 9000,
+			  .truncated = true },
+			{ .type = VIGIL_AT_FD, .num = 3, .str = "/etc/hosts" },
+		},
+	};
+	char *s = encode(&pol, false);
+	struct json_object *root = json_tokener_parse(s), *k, *v;
+
+	(void)state;
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "process_kprobe", &k));
+	assert_true(json_object_object_get_ex(k, "args", &v));
 	assert_string_equal(
 		json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 							  JSON_C_TO_STRING_NOSLASHESCAPE),
-		"[{\"linux_binprm_arg\":{\"path\":\"/usr/bin/dash\"}},"
-		"{\"int_arg\":-5,\"label\":\"mode\"},{\"size_arg\":\"1099511627776\"},"
-		"{\"string_arg\":\"/etc/passwd\"}]");
-	assert_true(json_object_object_get_ex(k, "process", &v));
-	assert_true(json_object_object_get_ex(root, "node_name", &v));
+		"[{\"sock_arg\":{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\","
+		"\"protocol\":\"IPPROTO_TCP\",\"saddr\":\"10.0.0.1\",\"daddr\":\"1.1.1.1\","
+		"\"sport\":40312,\"dport\":443,\"cookie\":\"77\",\"state\":\"TCP_SYN_SENT\"}},"
+		"{\"sockaddr_arg\":{\"family\":\"AF_INET6\",\"addr\":\"fd00::1\",\"port\":53}},"
+		"{\"process_credentials_arg\":{\"uid\":1000,\"gid\":0,\"euid\":0,\"egid\":0,"
+		"\"suid\":0,\"sgid\":0,\"fsuid\":0,\"fsgid\":0,"
+		"\"caps\":{\"effective\":[\"CAP_CHOWN\",\"DAC_OVERRIDE\"]}}},"
+		"{\"capability_arg\":{\"value\":21,\"name\":\"CAP_SYS_ADMIN\"}},"
+		"{\"bytes_arg\":\"aGkAeA==\"},"
+		"{\"truncated_bytes_arg\":{\"bytes_arg\":\"aGk=\",\"orig_size\":\"9000\"}},"
+		"{\"file_arg\":{\"path\":\"/etc/hosts\"}}]");
 	json_object_put(root);
 	free(s);
 }
@@ -244,8 +337,10 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_decode_sanitises_utf8),
 		cmocka_unit_test(test_decode_refuses_malformed),
+		cmocka_unit_test(test_decode_binary_records),
 		cmocka_unit_test(test_json_kprobe),
 		cmocka_unit_test(test_json_lsm_and_compact),
+		cmocka_unit_test(test_json_new_argument_types),
 		cmocka_unit_test(test_action_names),
 	};
 

@@ -299,33 +299,33 @@ static const struct policy_case cases[] = {
 	    " type: int\n    selectors:\n    - matchArgs:\n      - index: 0\n        operator: "
 	    "SAddr\n        values: [\"10.0.0.1\"]\n",
 	  "t.yaml:15:19: spec.kprobes[0].selectors[0].matchArgs[0].operator: operator \"SAddr\" "
-	  "does not apply to an argument of type \"int\" (it applies to sock, sockaddr, skb)" },
+	  "does not apply to an argument of type \"int\" (it applies to sock, socket, sockaddr, skb)" },
 	{ "daddr_on_sockaddr",
 	  H "  lsmhooks:\n  - hook: socket_connect\n    args:\n    - index: 1\n      type: "
 	    "sockaddr\n    selectors:\n    - matchArgs:\n      - index: 1\n        operator: "
 	    "DAddr\n        values: [\"10.0.0.1\"]\n",
 	  "t.yaml:14:19: spec.lsmhooks[0].selectors[0].matchArgs[0].operator: operator \"DAddr\" "
-	  "does not apply to an argument of type \"sockaddr\" (it applies to sock, skb)" },
+	  "does not apply to an argument of type \"sockaddr\" (it applies to sock, socket, skb)" },
 	{ "dport_on_sockaddr",
 	  H "  lsmhooks:\n  - hook: socket_connect\n    args:\n    - index: 1\n      type: "
 	    "sockaddr\n    selectors:\n    - matchArgs:\n      - index: 1\n        operator: "
 	    "NotDPort\n        values: [\"53\"]\n",
 	  "t.yaml:14:19: spec.lsmhooks[0].selectors[0].matchArgs[0].operator: operator "
 	  "\"NotDPort\" does not apply to an argument of type \"sockaddr\" (it applies to sock, "
-	  "skb)" },
+	  "socket, skb)" },
 	{ "protocol_on_sockaddr",
 	  H "  lsmhooks:\n  - hook: socket_connect\n    args:\n    - index: 1\n      type: "
 	    "sockaddr\n    selectors:\n    - matchArgs:\n      - index: 1\n        operator: "
 	    "Protocol\n        values: [\"IPPROTO_TCP\"]\n",
 	  "t.yaml:14:19: spec.lsmhooks[0].selectors[0].matchArgs[0].operator: operator "
 	  "\"Protocol\" does not apply to an argument of type \"sockaddr\" (it applies to sock, "
-	  "skb)" },
+	  "socket, skb)" },
 	{ "sport_on_file",
 	  H "  lsmhooks:\n  - hook: file_open\n    args:\n    - index: 0\n      type: file\n    "
 	    "selectors:\n    - matchArgs:\n      - index: 0\n        operator: SPort\n        "
 	    "values: [\"22\"]\n",
 	  "t.yaml:14:19: spec.lsmhooks[0].selectors[0].matchArgs[0].operator: operator \"SPort\" "
-	  "does not apply to an argument of type \"file\" (it applies to sock, sockaddr, skb)" },
+	  "does not apply to an argument of type \"file\" (it applies to sock, socket, sockaddr, skb)" },
 	{ "equal_on_sock",
 	  H "  kprobes:\n  - call: tcp_connect\n    syscall: false\n    args:\n    - index: 0\n    "
 	    "  type: sock\n    selectors:\n    - matchArgs:\n      - index: 0\n        operator: "

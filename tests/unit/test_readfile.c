@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * vigil_read_file: a whole file up to the bound, a larger one refused
- * without being read whole, a non-regular file refused when asked, the
- * errno of open passed on.
+ * without being read whole, a non-regular file refused when asked (a FIFO
+ * without waiting for a writer), the errno of open passed on.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "readfile.h"
@@ -75,12 +76,28 @@ static void test_regular_only(void **state)
 	assert_int_equal(vigil_read_file("/nonexistent/vigil", 10, false, &text, &len), -ENOENT);
 }
 
+/* A FIFO without a writer is refused, not waited on. */
+static void test_fifo_is_refused_without_blocking(void **state)
+{
+	char fifo[80];
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(vigil_read_file(fifo, 10, true, &text, &len), -EINVAL);
+	assert_null(text);
+	unlink(fifo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads_up_to_the_bound),
 		cmocka_unit_test(test_larger_than_the_bound),
 		cmocka_unit_test(test_regular_only),
+		cmocka_unit_test(test_fifo_is_refused_without_blocking),
 	};
 
 	return cmocka_run_group_tests(tests, make_file, remove_file);
