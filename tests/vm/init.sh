@@ -11,7 +11,7 @@
 # non-zero on any failure.  A script that exits non-zero without printing a
 # `not ok` line counts as one failure (a line saying so is printed).
 # Each script gets VIGIL_VM_TEST_TIMEOUT seconds (kernel command line
-# vigil.test_timeout=N, default 120) before it is killed and counted as failed;
+# vigil.test_timeout=N, default 120; tests/vm/run.sh passes 300) before it is killed and counted as failed;
 # processes a script leaves behind are killed before the next one runs.
 
 # No `set -e`: PID 1 must survive any failing command and always reach the

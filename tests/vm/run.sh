@@ -13,8 +13,8 @@
 #
 # Environment:
 #   VM_KERNELS   kernels to boot (default "6.1 6.12")
-#   VM_TIMEOUT   seconds per boot, tests included (default 300)
-#   VM_TEST_TIMEOUT  seconds per test script inside the guest (default 120)
+#   VM_TIMEOUT   seconds per boot, tests included (default 600)
+#   VM_TEST_TIMEOUT  seconds per test script inside the guest (default 300)
 #   VM_APPEND    extra kernel command-line arguments
 #   VM_EXTRA_BINS    extra host programs for the initramfs (see mkinitramfs.sh)
 # Logs: BUILD_DIR/vm/<kernel>.log (the whole serial console).
@@ -32,8 +32,8 @@ build_dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu.inc"
 kernels=${VM_KERNELS:-6.1 6.12}
-vm_timeout=${VM_TIMEOUT:-300}
-test_timeout=${VM_TEST_TIMEOUT:-120}
+vm_timeout=${VM_TIMEOUT:-600}
+test_timeout=${VM_TEST_TIMEOUT:-300}
 qemu=${QEMU:-qemu-system-x86_64}
 
 [ -d "$build_dir" ] || die "build directory '$build_dir' does not exist (run make first)"
