@@ -34,9 +34,10 @@ rows() {
 	| map(tostring) | join("\t")' "$R"
 }
 
-format() {
-	awk -F'\t' -v md="$md" '
-	function num(x, d) { return x == "null" ? "" : sprintf("%." d "f", x) }
+# Shared by the tables' awk programs: number formats, and table(nc) that prints the header
+# h[1..nc] and the cells c[1..nr, 1..nc] (plain: aligned columns; md: a markdown table), the
+# first nl columns left-aligned (text), the others right-aligned (numbers).
+AWK_LIB='
 	function sig(x) {
 		if (x == "null") return "n/a"
 		if (x >= 100) return sprintf("%.0f", x)
@@ -51,6 +52,32 @@ format() {
 		return sprintf("%." d "f (%." d "f-%." d "f)", a / scale, b / scale, c / scale)
 	}
 	function k(x) { return x >= 10000 ? sprintf("%.0fk", x / 1000) : (x >= 1000 ? sprintf("%.1fk", x / 1000) : sprintf("%d", x)) }
+	function table(nc, nl,    i, j, q, s, line, sep, w) {
+		for (j = 1; j <= nc; j++) {
+			w[j] = length(h[j])
+			for (i = 1; i <= nr; i++) if (length(c[i, j]) > w[j]) w[j] = length(c[i, j])
+		}
+		if (md) {
+			line = "|"; sep = "|"
+			for (j = 1; j <= nc; j++) { line = line " " h[j] " |"; sep = sep (j <= nl ? " --- |" : " ---: |") }
+			print line; print sep
+			for (i = 1; i <= nr; i++) {
+				line = "|"
+				for (j = 1; j <= nc; j++) line = line " " c[i, j] " |"
+				print line
+			}
+		} else {
+			for (j = 1; j <= nc; j++) printf "%-" w[j] "s%s", h[j], (j < nc ? "  " : "\n")
+			for (j = 1; j <= nc; j++) { s = ""; for (q = 0; q < w[j]; q++) s = s "-"; printf "%s%s", s, (j < nc ? "  " : "\n") }
+			for (i = 1; i <= nr; i++)
+				for (j = 1; j <= nc; j++)
+					printf (j <= nl ? "%-" : "%") w[j] "s%s", c[i, j], (j < nc ? "  " : "\n")
+		}
+	}
+'
+
+format() {
+	awk -F'\t' -v md="$md" "$AWK_LIB"'
 	BEGIN {
 		h[1] = "workload"; h[2] = "config"; h[3] = "wall vs bare"
 		h[4] = "events delivered/expected"; h[5] = "agent CPU s/1k events"
@@ -83,28 +110,7 @@ format() {
 		c[nr, 8] = ($2 == "bare") ? "-" : m3($23, $24, $25, 1, 2)
 		if ($26 != $27) c[nr, 2] = c[nr, 2] " [" $26 "/" $27 " ok]"
 	}
-	END {
-		for (j = 1; j <= nc; j++) {
-			w[j] = length(h[j])
-			for (i = 1; i <= nr; i++) if (length(c[i, j]) > w[j]) w[j] = length(c[i, j])
-		}
-		if (md) {
-			line = "|"; sep = "|"
-			for (j = 1; j <= nc; j++) { line = line " " h[j] " |"; sep = sep (j <= 2 ? " --- |" : " ---: |") }
-			print line; print sep
-			for (i = 1; i <= nr; i++) {
-				line = "|"
-				for (j = 1; j <= nc; j++) line = line " " c[i, j] " |"
-				print line
-			}
-		} else {
-			for (j = 1; j <= nc; j++) printf "%-" w[j] "s%s", h[j], (j < nc ? "  " : "\n")
-			for (j = 1; j <= nc; j++) { s = ""; for (q = 0; q < w[j]; q++) s = s "-"; printf "%s%s", s, (j < nc ? "  " : "\n") }
-			for (i = 1; i <= nr; i++)
-				for (j = 1; j <= nc; j++)
-					printf (j <= 2 ? "%-" : "%") w[j] "s%s", c[i, j], (j < nc ? "  " : "\n")
-		}
-	}'
+	END { table(nc, 2) }'
 }
 
 jq -r '"vigil bench \(.date) on \(.machine.hostname): \(.machine.os), kernel \(.machine.kernel), " +
@@ -112,6 +118,76 @@ jq -r '"vigil bench \(.date) on \(.machine.hostname): \(.machine.os), kernel \(.
 	(if (.machine.virtualization // "none") != "none" then ", VM: \(.machine.virtualization)" else "" end) +
 	(if (.machine.container // "none") != "none" then ", container: \(.machine.container)" else "" end) +
 	"; vigil \(.machine.vigil_commit), auditd \(.machine.auditd), bpftrace \(.machine.bpftrace)"' "$R"
+# policy_rows host|vm: the policy rows, one TSV row per summary entry with a policy, plus the
+# vigil row (no policy) of the same workload (and kernel).  Fields: 1 kernel ("-" on the host),
+# 2 workload, 3 config, 4 hook, 5 policy programs, 6 values, 7 match, 8-10 wall ratio
+# med/min/max, 11-12 policy events delivered min/max, 13-14 expected min/max, 15 killed max,
+# 16 denied max, 17-19 policy BPF ns/run med/min/max, 20 policy runs median, 21-23 sensor BPF
+# ns/run med/min/max, 24 sensor runs median, 25-27 KiB med/min/max, 28 runs ok, 29 runs,
+# 30 policy events the agent lost, max.
+policy_rows() {
+	jq -r --arg src "$1" 'def m3(x): [(x.median // "null"), (x.min // "null"), (x.max // "null")];
+	(if $src == "vm" then .vm.summary // [] else .summary end) as $s |
+	[$s[] | select(.policy != null) | "\(.kernel)/\(.workload)"] as $pw |
+	$s[] | select(.policy != null or (.config == "vigil" and ("\(.kernel)/\(.workload)" as $w | $pw | index($w)))) |
+	[(.kernel // "-"), .workload, .config, (.policy.hook // "-"), (.policy.progs // [] | join(",")),
+	 (.policy.values // "null"), (.policy.match // "null")] + m3(.wall_ratio) +
+	[(.policy.events.delivered.min // "null"), (.policy.events.delivered.max // "null"),
+	 (.policy.events.expected.min // "null"), (.policy.events.expected.max // "null"),
+	 (.policy.killed.max // "null"), (.policy.denied.max // "null")] +
+	m3(.bpf_policy_ns_per_run) + [(.bpf_policy_runs.median // "null")] +
+	m3(.bpf_sensor_ns_per_run) + [(.bpf_sensor_runs.median // "null")] +
+	m3(.policy.kib // {}) + [.runs_ok, .runs, (.policy.lost.max // "null")]
+	| map(tostring) | join("\t")' "$R"
+}
+
+# policy_format host|vm: print policy_rows (the VM's with a kernel column first).
+policy_format() {
+	awk -F'\t' -v md="$md" -v vm="$([ "$1" = vm ] && echo 1 || echo 0)" "$AWK_LIB"'
+	BEGIN {
+		h[1] = "workload"; h[2] = "config"; h[3] = "policy hook [programs]"; h[4] = "values"
+		h[5] = "selector"; h[6] = "wall vs bare"; h[7] = "policy events delivered/expected"
+		h[8] = "policy BPF ns/call [calls]"; h[9] = "sensor BPF ns/run [runs]"
+		h[10] = "policy kernel KiB"
+		nc = 10; nr = 0
+		sel["never"] = "never matches"; sel["post"] = "matches: Post"
+		sel["kill"] = "matches: Sigkill"; sel["deny"] = "matches: Override -1"
+	}
+	{
+		# one field list for both: drop the kernel, keep it for the first column of the VM
+		kern = $1
+		for (i = 1; i < NF; i++) $i = $(i + 1)
+		NF--
+		nr++
+		c[nr, 1] = $1; c[nr, 2] = $2
+		c[nr, 3] = ($3 == "-") ? "none" : $3 ($4 != "" ? " [" $4 "]" : "")
+		c[nr, 4] = ($5 == "null") ? "-" : k($5)
+		c[nr, 5] = ($6 == "null") ? "-" : (($6 in sel) ? sel[$6] : $6)
+		c[nr, 6] = m3($7, $8, $9, 1, 2)
+		if ($10 == "null") c[nr, 7] = ($3 == "-") ? "-" : "n/a"
+		else {
+			d = ($10 == $11) ? $10 : $10 ".." $11
+			e = ($12 == $13) ? $12 : $12 ".." $13
+			c[nr, 7] = d "/" e
+			if ($14 != "null" && $14 > 0) c[nr, 7] = c[nr, 7] ", killed " $14
+			if ($15 != "null" && $15 > 0) c[nr, 7] = c[nr, 7] ", denied " $15
+			if ($29 != "null" && $29 > 0) c[nr, 7] = c[nr, 7] " (agent lost <=" $29 ")"
+		}
+		if ($16 == "null") c[nr, 8] = ($3 == "-") ? "-" : "n/a"
+		else c[nr, 8] = m3($16, $17, $18, 1, 0) " [" k($19) "]"
+		c[nr, 9] = ($20 == "null") ? "n/a" : m3($20, $21, $22, 1, 0) " [" k($23) "]"
+		if ($24 == "null") c[nr, 10] = "-"
+		else if ($25 == $26) c[nr, 10] = sprintf("%d", $24)
+		else c[nr, 10] = m3($24, $25, $26, 1, 0)
+		if ($27 != $28) c[nr, 2] = c[nr, 2] " [" $27 "/" $28 " ok]"
+		if (vm) { for (j = nc; j >= 1; j--) c[nr, j + 1] = c[nr, j]; c[nr, 1] = kern }
+	}
+	END {
+		if (vm) { for (j = nc; j >= 1; j--) h[j + 1] = h[j]; h[1] = "kernel"; nc++ }
+		table(nc, vm ? 6 : 5)
+	}'
+}
+
 jq -r '"\(.params.reps) interleaved rounds" + (if .params.conforming then "" else " (FEWER THAN 5: not a conforming result)" end) +
 	"; N: " + (.params.n | to_entries | map("\(.key) \(.value)") | join(", ")) +
 	"; kernel.bpf_stats_enabled=" + (if .params.bpf_stats_enabled then "1" else "0 (BPF ns/run n/a)" end) +
@@ -120,6 +196,14 @@ jq -r '"\(.params.reps) interleaved rounds" + (if .params.conforming then "" els
 rows | format
 [ "$md" = 1 ] && echo
 jq -r '.configs[] | select(.available | not) | "skipped: \(.name): \(.reason)"' "$R"
+
+# Policy rows.
+if [ "$(jq '[.summary[] | select(.policy != null)] | length' "$R")" -gt 0 ]; then
+	[ "$md" = 1 ] && echo
+	echo "Policy hooks (BPF figures from kernel.bpf_stats_enabled: the policy's programs, vigil_*, and the process sensor's apart; a call is one run of the policy's program):"
+	[ "$md" = 1 ] && echo
+	policy_rows host | policy_format host
+fi
 
 # Loss ramp.
 jq -r 'if .ramp == null then "loss ramp: not run"
@@ -150,15 +234,30 @@ if [ "$(jq -r '.vm.summary // [] | length' "$R")" -gt 0 ]; then
 		(if .config == "bare" then "1" elif .wall_ratio == null then "n/a"
 		 else "\(.wall_ratio.median * 100 | round / 100) (\(.wall_ratio.min * 100 | round / 100)-\(.wall_ratio.max * 100 | round / 100))" end),
 		(if .events == null then "n/a" else "\(.events.delivered.min)/\(.events.expected.min)" end),
-		"\(.runs_ok)/\(.runs)"] | join("\t")' "$R" |
-		if [ "$md" = 1 ]; then
-			echo "| kernel | workload | config | wall vs bare | events | runs ok |"
-			echo "| --- | --- | --- | ---: | ---: | ---: |"
-			awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
-		else
-			awk -F'\t' 'BEGIN { printf "  %-8s %-14s %-8s %-22s %-14s %s\n", "kernel", "workload", "config", "wall vs bare", "events", "runs ok" }
-				{ printf "  %-8s %-14s %-8s %-22s %-14s %s\n", $1, $2, $3, $4, $5, $6 }'
-		fi
+		(.bpf_ns_per_run.median // "null"), (.bpf_ns_per_run.min // "null"),
+		(.bpf_ns_per_run.max // "null"), (.bpf_runs.median // "null"),
+		"\(.runs_ok)/\(.runs)"] | map(tostring) | join("\t")' "$R" |
+		awk -F'\t' -v md="$md" "$AWK_LIB"'
+		BEGIN {
+			h[1] = "kernel"; h[2] = "workload"; h[3] = "config"; h[4] = "wall vs bare"
+			h[5] = "events"; h[6] = "BPF ns/run [runs]"; h[7] = "runs ok"
+			nr = 0
+		}
+		{
+			nr++
+			c[nr, 1] = $1; c[nr, 2] = $2; c[nr, 3] = $3; c[nr, 4] = $4; c[nr, 5] = $5
+			if ($3 == "bare") c[nr, 6] = "-"
+			else if ($6 == "null") c[nr, 6] = "n/a"
+			else c[nr, 6] = m3($6, $7, $8, 1, 0) " [" k($9) "]"
+			c[nr, 7] = $10
+		}
+		END { table(7, 3) }'
+	if [ "$(jq '[.vm.summary[] | select(.policy != null)] | length' "$R")" -gt 0 ]; then
+		[ "$md" = 1 ] && echo
+		echo "VM policy hooks (BPF ns per call as the guest kernel measures it under TCG: compare rows, not with the host):"
+		[ "$md" = 1 ] && echo
+		policy_rows vm | policy_format vm
+	fi
 	jq -r '.vm.kernels[]? | select(.status != "ok") | "VM kernel \(.kernel): \(.status): \(.reason)"' "$R"
 else
 	jq -r '"VM rows: NOT PRODUCED: \(.vm.reason // "unknown")"' "$R"

@@ -9,15 +9,18 @@
 # (raw runs and summary) and BUILD_DIR/bench/table.{txt,md}.
 #
 # Every figure is the median over the repetitions with min and max; every slowdown is the
-# ratio of a run's workload wall time to the bare run of the same round.  See
-# docs/BENCHMARKS.md for the method.
+# ratio of a run's workload wall time to the bare run of the same round.  The policy rows
+# (configurations with CFG_POLICY, lib/policy.sh) get a second table: the BPF time per call of
+# the policy's programs (vigil_*) apart from the process sensor's, the events the policy
+# posted, and the kernel memory vigild says the policy takes.  See docs/BENCHMARKS.md for the
+# method.
 #
 # Environment (defaults in brackets):
 #   BENCH_REPS        interleaved repetitions [5]; fewer are allowed for a quick look, but
 #                     the results are then flagged as not conforming
 #   BENCH_WORKLOADS   workloads to run ["exec_storm open_storm connect_storm mixed"]
 #   BENCH_CONFIGS     configuration names to run [all of configs/*.conf]; bare is always run
-#   BENCH_N_EXEC      exec_storm: fork+exec of /bin/true [2500]
+#   BENCH_N_EXEC      exec_storm: fork+exec of a copy of /bin/true [2500]
 #   BENCH_N_OPEN      open_storm: open+close [400000]
 #   BENCH_N_CONNECT   connect_storm: loopback TCP connections [40000]
 #   BENCH_CONNECT_CPU connect_storm runs pinned to this CPU (see its --cpu) [0]
@@ -48,9 +51,15 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 OUT=$BUILD/bench
 BIN=$BUILD/bench-bin
 SCRATCH=$OUT/scratch
-export BUILD BENCH_DIR REPO OUT BIN SCRATCH
+# The files the workloads exec and open: the harness's own, so that a policy that kills or
+# denies them (lib/policy.sh) touches nothing else on the machine.
+EXEC_TARGET=$SCRATCH/exec-target
+OPEN_TARGET=$SCRATCH/open-target
+export BUILD BENCH_DIR REPO OUT BIN SCRATCH EXEC_TARGET OPEN_TARGET
 # shellcheck source=lib/common.sh
 . "$BENCH_DIR/lib/common.sh"
+# shellcheck source=lib/policy.sh
+. "$BENCH_DIR/lib/policy.sh"
 
 REPS=${BENCH_REPS:-5}
 WORKLOADS=${BENCH_WORKLOADS:-exec_storm open_storm connect_storm mixed}
@@ -85,8 +94,8 @@ workload_cmd() {
 	local w=$1
 	shift
 	case "$w" in
-	exec_storm) WL_CMD=("$BIN/exec_storm" -n "$N_EXEC" "$@") ;;
-	open_storm) WL_CMD=("$BIN/open_storm" -n "$N_OPEN" "$@" "$SCRATCH/open-target") ;;
+	exec_storm) WL_CMD=("$BIN/exec_storm" -n "$N_EXEC" --bin "$EXEC_TARGET" "$@") ;;
+	open_storm) WL_CMD=("$BIN/open_storm" -n "$N_OPEN" "$@" "$OPEN_TARGET") ;;
 	connect_storm) WL_CMD=("$BIN/connect_storm" -n "$N_CONNECT" --cpu "$CONNECT_CPU" "$@") ;;
 	mixed) WL_CMD=(/bin/sh "$BENCH_DIR/workloads/mixed.sh" -n "$N_MIXED" --bin "$BIN" --dir "$SCRATCH/mixed" "$@") ;;
 	*) return 1 ;;
@@ -96,7 +105,7 @@ workload_cmd() {
 # workload made, or nothing if it makes none of that kind that we can count.
 workload_expected() {
 	case "$1:$2" in
-	exec_storm:exec | connect_storm:connect) jq -r '.done' ;;
+	exec_storm:exec | connect_storm:connect | exec_storm:policy | open_storm:policy) jq -r '.done' ;;
 	open_storm:open) jq -r '"\(.done) \(.file)"' ;;
 	mixed:exec) jq -r '.execs' ;;
 	*) cat >/dev/null ;;
@@ -119,7 +128,8 @@ done
 [ "${#CONFS[@]}" -gt 0 ] && [ "$( (. "${CONFS[0]}" && echo "$CFG_NAME"))" = bare ] ||
 	die "configs/ must hold a 'bare' configuration, sorted first (10-bare.conf)"
 
-conf_get() { (. "$1" && eval "echo \"\${$2:-}\""); }
+# (RUN_DIR unset: a configuration writes its run's files only for a run.)
+conf_get() { (unset RUN_DIR; . "$1" && eval "echo \"\${$2:-}\""); }
 # conf_events CONF WORKLOAD: the kind of event the configuration reports for the workload
 # ("" = n/a).
 conf_events() {
@@ -132,7 +142,11 @@ conf_events() {
 # --- global machine state: set for the bench, restored at exit --------------------------------
 mkdir -p "$OUT" "$SCRATCH" "$SCRATCH/mixed" || die "cannot create $OUT"
 # open_storm's target exists beforehand: the workload's only opens of it are the timed ones.
-echo "vigil bench open target" >"$SCRATCH/open-target" || die "cannot write $SCRATCH/open-target"
+echo "vigil bench open target" >"$OPEN_TARGET" || die "cannot write $OPEN_TARGET"
+# exec_storm execs a copy of /bin/true that nothing else runs (every row, bare included).
+if ! cp /bin/true "$EXEC_TARGET.tmp" || ! mv "$EXEC_TARGET.tmp" "$EXEC_TARGET"; then
+	die "cannot copy /bin/true to $EXEC_TARGET"
+fi
 RESTORE=()
 cleanup() {
 	local i
@@ -207,9 +221,10 @@ run_one() {
 		# shellcheck disable=SC1090
 		. "$conf"
 		trap '[ -n "$AGENT_PID" ] && kill -KILL $AGENT_PID 2>/dev/null' EXIT
-		workload_cmd "$wl" "$@"
+		# shellcheck disable=SC2046  # the policy's workload arguments, split
+		workload_cmd "$wl" $(bench_policy_wl_args "${CFG_POLICY:-}" "$wl") "$@"
 		err="" ready="null" cpu0="" cpu1="" hwm="null" ids="[]" bpf0="[]" bpf1="[]"
-		lost="null" bytes="null" pids="" wrc=0
+		lost="null" bytes="null" pids="" wrc=0 kib="null" pol_del=
 		if [ "$CFG_AGENT" != none ]; then
 			t0=$(bench_now)
 			if cfg_start >"$RUN_DIR/start.msg"; then
@@ -241,6 +256,7 @@ run_one() {
 			cfg_events >"$RUN_DIR/events.txt"
 			lost=$(cfg_lost)
 			bytes=$(cfg_output_bytes)
+			[ -n "${CFG_POLICY:-}" ] && declare -F cfg_policy_kib >/dev/null && kib=$(cfg_policy_kib)
 			cfg_cleanup
 		fi
 		wjson=$(head -n 1 "$RUN_DIR/workload.json" 2>/dev/null)
@@ -256,6 +272,11 @@ run_one() {
 				delivered=$(bench_count_events "$kind" "$root" "$epath" <"$RUN_DIR/events.txt")
 			fi
 		fi
+		# A policy row: the events its policy posted for the workload (expected: none for a
+		# policy that never matches, one per operation otherwise).
+		if [ -n "${CFG_POLICY:-}" ] && [ "$wjson" != null ] && [ -f "$RUN_DIR/events.txt" ]; then
+			pol_del=$(bench_count_events policy "$(echo "$wjson" | jq -r .pid)" <"$RUN_DIR/events.txt")
+		fi
 		[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$RUN_DIR/events.txt"
 		cpu_s=null
 		[ -n "$cpu0" ] && [ -n "$cpu1" ] && [ "$cpu0" != null ] && [ "$cpu1" != null ] &&
@@ -265,7 +286,11 @@ run_one() {
 			--argjson cpu "$cpu_s" --argjson hwm "$hwm" --argjson b0 "$bpf0" --argjson b1 "$bpf1" \
 			--arg kind "$kind" --arg exp "$expected" --arg del "$delivered" \
 			--argjson lost "$lost" --argjson bytes "$bytes" --argjson bpfon "$BPF_STATS_ON" \
+			--arg pol "${CFG_POLICY:-}" --argjson kib "$kib" --arg poldel "$pol_del" \
 			--argjson args "$(printf '%s\n' "${WL_CMD[@]}" | jq -R . | jq -sc .)" '
+			def sum(p): if (p | length) == 0 then null else
+				(p | map(.run_time_ns) | add) as $t | (p | map(.run_cnt) | add) as $c |
+				{run_time_ns: $t, run_cnt: $c, ns_per_run: (if $c > 0 then $t / $c else null end)} end;
 			($b1 | map({key: (.id | tostring), value: .}) | from_entries) as $after |
 			[$b0[] | . as $p | $after[$p.id | tostring] as $q | select($q != null) |
 			 {id, name, type, run_time_ns: ($q.run_time_ns - $p.run_time_ns),
@@ -275,10 +300,18 @@ run_one() {
 			 wall_s: ($w.wall_s // null), workload_out: $w, ready_s: $ready,
 			 agent_cpu_s: $cpu, agent_hwm_kb: $hwm, agent_lost: $lost, output_bytes: $bytes,
 			 bpf: (if $bpfon == 1 and ($progs | length) > 0 then
-				{progs: $progs, run_time_ns: ($progs | map(.run_time_ns) | add),
-				 run_cnt: ($progs | map(.run_cnt) | add)} |
-				.ns_per_run = (if .run_cnt > 0 then .run_time_ns / .run_cnt else null end)
+				{progs: $progs} + sum($progs) +
+				# the policy programs (vigil_lsm, vigil_kprobe, vigil_tp, ...) and the rest
+				# (the process sensor)
+				{policy: sum([$progs[] | select(.name | startswith("vigil_"))]),
+				 sensor: sum([$progs[] | select(.name | startswith("vigil_") | not)])}
 			       else null end),
+			 policy: (if $pol == "" then null else
+				($pol | split(":")) as $p |
+				{spec: $pol, hook: $p[0], values: ($p[1] | tonumber), match: $p[2], kib: $kib,
+				 events: {kind: "policy",
+					  expected: (if $p[2] == "never" then 0 else ($w.done // null) end),
+					  delivered: ($poldel | if . == "" then null else tonumber end)}} end),
 			 events: (if $kind == "" or $exp == "" then null else
 				{kind: $kind, expected: ($exp | tonumber),
 				 delivered: ($del | if . == "" then null else tonumber end)} end)}' \

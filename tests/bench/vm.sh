@@ -9,7 +9,12 @@
 #   VIGIL-BENCH-RESULT {json}
 # line per run; this script collects them into BUILD_DIR/bench/vm.json with, per kernel,
 # workload and configuration, the wall-time ratio against the bare run of the same round
-# (median, min, max).  Only ratios: under TCG emulation absolute times mean nothing.
+# (median, min, max).  Only ratios: under TCG emulation absolute times mean nothing.  Also
+# the BPF time per program run (kernel.bpf_stats_enabled in the guest, read with bpftool;
+# the policy's programs apart from the process sensor's): the kernel measures it around each
+# program run, which makes it less wrong than wall times under TCG, but it is still emulated
+# code: compare rows, not against the host.  The policy rows of tests/bench/vm-configs
+# (POLICY column) get their policy written here (tests/bench/lib/policy.sh) into the overlay.
 #
 # Never fails `make bench`: if the VM part cannot run (no QEMU, VM harness missing, kernel not
 # available, guest crashed), vm.json says so ("status": "not produced" with the reason, or a
@@ -18,9 +23,14 @@
 # Environment:
 #   BENCH_VM_KERNELS   kernels to boot [VM_KERNELS or "6.1 6.12"]
 #   BENCH_VM_REPS      interleaved rounds in the guest [5]
+#   BENCH_VM_CONFIGS   configuration names of tests/bench/vm-configs to run [all]; bare is
+#                      always run
+#   BENCH_WORKLOADS    workloads (as for tests/bench/run.sh) [all four]
 #   BENCH_VM_N_EXEC, BENCH_VM_N_OPEN, BENCH_VM_N_CONNECT, BENCH_VM_N_MIXED
 #                      workload sizes in the guest [300 30000 3000 10]
-#   BENCH_VM_TIMEOUT   seconds per VM boot, benchmark included [900]
+#   BENCH_VM_TIMEOUT   seconds per VM boot, benchmark included [600 + 120 per round and
+#                      configuration with an agent: an emulated vigild start, and the JSON of
+#                      a row that posts on every open, take tens of seconds each]
 #   BENCH_VM_APPEND    extra kernel command-line arguments
 # The guest kernel runs with softlockup_panic=1: a soft lockup ends that kernel's VM at once
 # (reported, with the stack, as "incomplete") instead of hanging until the timeout.
@@ -39,9 +49,11 @@ OUT=$BUILD/bench
 V=$OUT/vm
 VMH=$REPO/tests/vm
 . "$VMH/qemu.inc"
+# shellcheck source=lib/policy.sh
+. "$BENCH_DIR/lib/policy.sh"
 KERNELS=${BENCH_VM_KERNELS:-${VM_KERNELS:-6.1 6.12}}
 REPS=${BENCH_VM_REPS:-5}
-TIMEOUT=${BENCH_VM_TIMEOUT:-900}
+TIMEOUT=${BENCH_VM_TIMEOUT:-}
 QEMU=${QEMU:-qemu-system-x86_64}
 mkdir -p "$V" || exit 0
 
@@ -65,9 +77,15 @@ for w in exec_storm open_storm connect_storm; do
 	[ -x "$BUILD/bench-bin/$w" ] || not_produced "$BUILD/bench-bin/$w not built"
 done
 
-# --- initramfs: the VM suite's, plus the bench overlay ------------------------------------
+# --- initramfs: the VM suite's (plus bpftool for the BPF run times), plus the bench overlay ----
 base=$V/base.cpio.gz
-if ! "$VMH/mkinitramfs.sh" "$BUILD" "$base" >"$V/mkinitramfs.log" 2>&1; then
+extra_bins=${VM_EXTRA_BINS-bash}
+if command -v bpftool >/dev/null 2>&1; then
+	extra_bins="$extra_bins bpftool"
+else
+	note "bpftool not found: no BPF run times in the VM rows (scripts/install-deps.sh installs it)"
+fi
+if ! VM_EXTRA_BINS=$extra_bins "$VMH/mkinitramfs.sh" "$BUILD" "$base" >"$V/mkinitramfs.log" 2>&1; then
 	not_produced "tests/vm/mkinitramfs.sh failed: $(tail -n 2 "$V/mkinitramfs.log" | tr '\n' ' ')"
 fi
 stage=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-overlay.XXXXXX") || not_produced "mktemp failed"
@@ -85,10 +103,34 @@ for w in exec_storm open_storm connect_storm; do
 		done
 done
 cp "$BENCH_DIR/workloads/mixed.sh" "$BENCH_DIR/guest-bench.sh" "$BENCH_DIR/guest-init.sh" \
-	"$BENCH_DIR/vm-configs" "$BENCH_DIR/lib/count_events.awk" "$stage/vigil/bench/"
+	"$BENCH_DIR/lib/count_events.awk" "$stage/vigil/bench/"
 chmod 755 "$stage/vigil/bench/"*.sh
+# The configurations (BENCH_VM_CONFIGS: a selection; bare always), and their policies.
+OPEN_TARGET=/tmp/bench-open-target
+mkdir -p "$stage/vigil/bench/policies"
+while read -r name wls events policy cmd; do
+	case "$name" in '' | '#'*) continue ;; esac
+	if [ "$name" != bare ] && [ -n "${BENCH_VM_CONFIGS:-}" ]; then
+		case " $BENCH_VM_CONFIGS " in *" $name "*) ;; *) continue ;; esac
+	fi
+	if [ "$policy" != - ]; then
+		case "$policy" in exec:*:never) ;; exec:*)
+			note "vm-configs: $name: an exec policy that matches is not offered in the guest; skipped"
+			continue ;;
+		esac
+		bench_policy_write "$policy" "$stage/vigil/bench/policies/$name.yaml" /nonexistent \
+			"$OPEN_TARGET" || not_produced "vm-configs: $name: bad policy '$policy'"
+	fi
+	printf '%s %s %s %s %s\n' "$name" "$wls" "$events" "$policy" "$cmd"
+done <"$BENCH_DIR/vm-configs" >"$stage/vigil/bench/vm-configs"
+CONFIG_ORDER=$(awk '{ print $1 }' "$stage/vigil/bench/vm-configs" | jq -R . | jq -sc .)
+if [ -z "$TIMEOUT" ]; then
+	nagent=$(awk '$5 != "-"' "$stage/vigil/bench/vm-configs" | wc -l)
+	TIMEOUT=$((600 + 120 * REPS * nagent))
+fi
 cat >"$stage/vigil/bench/params" <<EOF
 REPS=$REPS
+OPEN_TARGET=$OPEN_TARGET
 WORKLOADS="${BENCH_WORKLOADS:-exec_storm open_storm connect_storm mixed}"
 N_EXEC=${BENCH_VM_N_EXEC:-300}
 N_OPEN=${BENCH_VM_N_OPEN:-30000}
@@ -147,7 +189,7 @@ done
 
 # --- summary ----------------------------------------------------------------------------------
 jq -n --slurpfile runs "$V/runs.jsonl" --slurpfile kernels "$V/kernels.jsonl" --argjson reps "$REPS" \
-	--rawfile params "$stage/vigil/bench/params" '
+	--rawfile params "$stage/vigil/bench/params" --argjson order "$CONFIG_ORDER" '
 	def median: sort | if length == 0 then null
 		elif length % 2 == 1 then .[(length - 1) / 2]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -170,10 +212,27 @@ jq -n --slurpfile runs "$V/runs.jsonl" --slurpfile kernels "$V/kernels.jsonl" --
 			 select($b != null and $b > 0) | .wall_s / $b] | stats end),
 		 events: ([$ok[] | select(.events != null)] as $e | if ($e | length) == 0 then null else
 			{kind: $e[0].events.kind, expected: ([$e[].events.expected] | stats),
-			 delivered: ([$e[].events.delivered] | stats)} end)}] |
-		# the order of the guest run: kernel, workload as in params, bare first
+			 delivered: ([$e[].events.delivered] | stats)} end),
+		 # BPF time per program run: every program of the agent, the policy programs
+		 # (vigil_*) and the process sensor
+		 bpf_ns_per_run: ([$ok[].bpf.ns_per_run // null] | stats),
+		 bpf_runs: ([$ok[].bpf.run_cnt // null] | stats),
+		 bpf_policy_ns_per_run: ([$ok[].bpf.policy.ns_per_run // null] | stats),
+		 bpf_policy_runs: ([$ok[].bpf.policy.run_cnt // null] | stats),
+		 bpf_sensor_ns_per_run: ([$ok[].bpf.sensor.ns_per_run // null] | stats),
+		 bpf_sensor_runs: ([$ok[].bpf.sensor.run_cnt // null] | stats),
+		 policy: ([$g[] | select(.policy != null)] as $p | if ($p | length) == 0 then null else
+			($p[0].policy | {spec, hook, values, match}) +
+			{progs: ([$ok[].bpf.progs[]? | select(.name | startswith("vigil_")) | .name] | unique),
+			 kib: ([$ok[].policy.kib] | stats),
+			 events: {kind: "policy", expected: ([$ok[].policy.events.expected] | stats),
+				  delivered: ([$ok[].policy.events.delivered] | stats)},
+			 lost: ([$ok[].agent_lost] | stats),
+			 killed: ([$ok[].killed] | stats), denied: ([$ok[].denied] | stats)} end)}] |
+		# the order of the guest run: kernel, workload as in params, configurations as in
+		# vm-configs (bare first)
 		sort_by(.kernel, (.workload as $w | ["exec_storm", "open_storm", "connect_storm", "mixed"] |
-			index($w) // 99), (.config != "bare"), .config)}' >"$OUT/vm.json.tmp" &&
+			index($w) // 99), (.config as $c | $order | index($c) // 99), .config)}' >"$OUT/vm.json.tmp" &&
 	mv "$OUT/vm.json.tmp" "$OUT/vm.json"
 status=$(jq -r .status "$OUT/vm.json" 2>/dev/null)
 [ "$status" = ok ] || echo "bench-vm: VM rows: $status: $(jq -r '.reason // ([.kernels[] | select(.status != "ok") | "\(.kernel): \(.reason)"] | join("; "))' "$OUT/vm.json" 2>/dev/null)"

@@ -41,6 +41,20 @@ def stats: map(select(. != null)) |
 	   agent_hwm_kb: ([$ok[].agent_hwm_kb] | stats),
 	   bpf_ns_per_run: ([$ok[].bpf.ns_per_run // null] | stats),
 	   bpf_runs: ([$ok[].bpf.run_cnt // null] | stats),
+	   # the policy programs (names vigil_*) and the process sensor's, apart
+	   bpf_policy_ns_per_run: ([$ok[].bpf.policy.ns_per_run // null] | stats),
+	   bpf_policy_runs: ([$ok[].bpf.policy.run_cnt // null] | stats),
+	   bpf_sensor_ns_per_run: ([$ok[].bpf.sensor.ns_per_run // null] | stats),
+	   bpf_sensor_runs: ([$ok[].bpf.sensor.run_cnt // null] | stats),
+	   policy: ([$all[] | select(.policy != null)] as $p | if ($p | length) == 0 then null else
+		($p[0].policy | {spec, hook, values, match}) +
+		{progs: ([$ok[].bpf.progs[]? | select(.name | startswith("vigil_")) | .name] | unique),
+		 kib: ([$ok[].policy.kib] | stats),
+		 events: {kind: "policy", expected: ([$ok[].policy.events.expected] | stats),
+			  delivered: ([$ok[].policy.events.delivered] | stats)},
+		 lost: ([$ok[].agent_lost.policy // null] | stats),
+		 killed: ([$ok[].workload_out.killed // null] | stats),
+		 denied: ([$ok[].workload_out.denied // null] | stats)} end),
 	   ready_s: ([$ok[].ready_s] | stats),
 	   output_bytes: ([$ok[].output_bytes] | stats)}
   ]

@@ -4,7 +4,8 @@
 # nothing on stdout:
 #   vigild --export-filename FILE --output none --ready-file F --stats-file S [VIGIL_ARGS...]
 # A configuration sets VIGIL_ARGS (a bash array) for anything more, e.g. a policy:
-#   VIGIL_ARGS=(--policy "$BENCH_DIR/policies/never-match.yaml")
+#   VIGIL_ARGS=(--tracing-policy "$RUN_DIR/policy.yaml")
+# (lib/policy.sh writes the policies of the policy rows and sets that).
 
 VIGIL_ARGS=()
 VIGIL_READY_TIMEOUT=${VIGIL_READY_TIMEOUT:-120}
@@ -57,12 +58,16 @@ cfg_stop() {
 	return 0
 }
 
-# Normalized events (see bench_count_events): every process_exec of the export file.
+# Normalized events (see bench_count_events): every process_exec of the export file, and
+# every event a policy posted (process_kprobe, process_lsm, process_tracepoint).
 cfg_events() {
 	local f=$RUN_DIR/vigil/events.json
 	[ -f "$f" ] || return 0
-	jq -r 'select(.process_exec != null) | .process_exec |
-		"exec \(.process.pid) \(.parent.pid // 0) \(.process.binary // "")"' "$f"
+	jq -r 'if .process_exec != null then .process_exec |
+		"exec \(.process.pid) \(.parent.pid // 0) \(.process.binary // "")"
+	       else (.process_kprobe // .process_lsm // .process_tracepoint) |
+		select(. != null) | "policy \(.process.pid) \(.parent.pid // 0) \(.policy_name // "")"
+	       end' "$f"
 }
 
 # Events vigild itself says it lost (BPF ring buffer full, per kind, plus user-space loss).
@@ -70,9 +75,17 @@ cfg_lost() {
 	local f=$RUN_DIR/vigil/stats.json
 	[ -s "$f" ] || { echo null; return; }
 	jq -c '{exec: (.lost.exec // 0), clone: (.lost.clone // 0), exit: (.lost.exit // 0),
-		ringbuf: (.ringbuf_lost // 0),
-		total: ((.lost.exec // 0) + (.lost.clone // 0) + (.lost.exit // 0))}' "$f" 2>/dev/null ||
+		policy: (.lost.policy // 0), ringbuf: (.ringbuf_lost // 0),
+		total: ((.lost.exec // 0) + (.lost.clone // 0) + (.lost.exit // 0) +
+			(.lost.policy // 0))}' "$f" 2>/dev/null ||
 		echo null
+}
+
+# Kernel memory of the loaded policies, KiB (vigild logs "tracing policy NAME loaded (...,
+# N KiB of kernel memory)" for each), or null if it loaded none.
+cfg_policy_kib() {
+	sed -n 's/.*tracing policy .* loaded (.*, \([0-9]*\) KiB of kernel memory).*/\1/p' \
+		"$RUN_DIR/vigil/stderr" 2>/dev/null | awk '{ s += $1; n++ } END { print n ? s : "null" }'
 }
 
 # Bytes the agent wrote (its output file).

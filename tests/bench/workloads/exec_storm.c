@@ -2,21 +2,25 @@
 /*
  * exec_storm - fork + exec a binary (default /bin/true) N times.
  *
- *   exec_storm [-n N] [--rate R] [--jobs J] [--bin PATH]
+ *   exec_storm [-n N] [--rate R] [--jobs J] [--bin PATH] [--killed-ok]
  *
  *   -n N        number of fork+exec (default 2000)
  *   --rate R    start at most R children per second (0 = as fast as possible);
  *               starts are paced on an absolute schedule t0 + i/R
  *   --jobs J    children in flight at once (default 1: fork, exec, wait, repeat)
  *   --bin PATH  binary to exec, with argv[0] = PATH and no other argument
+ *   --killed-ok a child killed by SIGKILL (a policy that kills PATH at exec) counts as done
  *
  * Prints one JSON line on stdout:
  *   {"workload":"exec_storm","pid":P,"n":N,"done":D,"wall_s":S,"rate_target":R,
- *    "rate_achieved":A,"jobs":J,"bin":"PATH"}
- * Exit status: 0 if all N children exec'd and exited 0, 1 otherwise (with a message on stderr).
+ *    "rate_achieved":A,"jobs":J,"bin":"PATH","killed":K}
+ * K: children killed by SIGKILL (without --killed-ok, each of them is a failure).
+ * Exit status: 0 if all N children exec'd and exited 0 (or were killed, with --killed-ok),
+ * 1 otherwise (with a message on stderr).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: exec_storm [-n N] [--rate R] [--jobs J] [--bin PATH]\n");
+	fprintf(f, "usage: exec_storm [-n N] [--rate R] [--jobs J] [--bin PATH] [--killed-ok]\n");
 }
 
 static long parse_long(const char *opt, const char *s, long min)
@@ -46,7 +50,11 @@ static long parse_long(const char *opt, const char *s, long min)
 	return v;
 }
 
-/* Reap one child; returns 0 if it exited 0, 1 otherwise. */
+static int killed_ok;
+static long killed;
+
+/* Reap one child; returns 0 if it exited 0 (or was killed by SIGKILL, with --killed-ok),
+ * 1 otherwise. */
 static int reap_one(const char *bin)
 {
 	int status;
@@ -61,6 +69,11 @@ static int reap_one(const char *bin)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		killed++;
+		if (killed_ok)
+			return 0;
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		fprintf(stderr, "exec_storm: exec of %s failed in child %d\n", bin, (int)p);
 	else
@@ -75,6 +88,7 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "bin", required_argument, NULL, 'b' },
+		{ "killed-ok", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,6 +110,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			bin = optarg;
+			break;
+		case 'k':
+			killed_ok = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -160,11 +177,13 @@ int main(int argc, char **argv)
 	wall = t1 - t0;
 
 	printf("{\"workload\":\"exec_storm\",\"pid\":%d,\"n\":%ld,\"done\":%ld,\"wall_s\":%.6f,"
-	       "\"rate_target\":%ld,\"rate_achieved\":%.1f,\"jobs\":%ld,\"bin\":\"%s\"}\n",
-	       (int)getpid(), n, done, wall, rate, wall > 0 ? (double)done / wall : 0.0, jobs, bin);
+	       "\"rate_target\":%ld,\"rate_achieved\":%.1f,\"jobs\":%ld,\"bin\":\"%s\","
+	       "\"killed\":%ld}\n",
+	       (int)getpid(), n, done, wall, rate, wall > 0 ? (double)done / wall : 0.0, jobs, bin,
+	       killed);
 	if (nfail || done != n) {
-		fprintf(stderr, "exec_storm: only %ld of %ld children exited 0; stopping\n",
-			done - nfail, n);
+		fprintf(stderr, "exec_storm: only %ld of %ld children %s; stopping\n",
+			done - nfail, n, killed_ok ? "exited 0 or were killed" : "exited 0");
 		return 1;
 	}
 	return 0;
