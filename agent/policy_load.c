@@ -3,11 +3,13 @@
  * policy_load.c - plan -> loaded programs and filled maps.
  *
  * One policy.bpf.o instance per hook: its struct vigil_hook_cfg goes into
- * rodata, only the entry program that fits the attach kind is loaded, and
- * every map but the per-CPU scratch is the process sensor's (the scratch
- * is shared by all policy programs: created by the first, reused after).
- * Once attached, only the link is kept: it holds the program, so a hook
- * costs one file descriptor, and hundreds of policies fit any fd limit.
+ * rodata, only the entry program that fits the attach kind is loaded (a
+ * return probe: the kprobe and the kretprobe), and every map is either the
+ * process sensor's or one that all policy programs share (scratch,
+ * rateLimit memory, return probes' arguments: created by the first,
+ * reused after).  Once attached, only the links are kept: they hold the
+ * programs, so a hook costs one file descriptor (two for a return probe),
+ * and hundreds of policies fit any fd limit.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -61,6 +61,7 @@ for script in /vigil/tests/guest/*.sh /vigil/tests/integration/*.sh; do
 	n=$((n + 1))
 	out=/tmp/vm-test.$n.out
 	echo "# init: running $script"
+	t0=$(cut -d. -f1 /proc/uptime)
 	# The output goes to a file, not through a pipe: a background process the
 	# script left behind (e.g. a vigild) would hold a pipe open and hang us.
 	(cd /tmp && exec timeout "$timeout_s" "$script") >"$out" 2>&1 </dev/null
@@ -82,7 +83,7 @@ for script in /vigil/tests/guest/*.sh /vigil/tests/integration/*.sh; do
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "# init: $script exit=$rc ok=$p not_ok=$f"
+	echo "# init: $script exit=$rc ok=$p not_ok=$f in $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 done
 
 if [ "$n" -eq 0 ]; then

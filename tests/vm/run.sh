@@ -13,7 +13,7 @@
 #
 # Environment:
 #   VM_KERNELS   kernels to boot (default "6.1 6.12")
-#   VM_TIMEOUT   seconds per boot, tests included (default 600)
+#   VM_TIMEOUT   seconds per boot, tests included (default 900)
 #   VM_TEST_TIMEOUT  seconds per test script inside the guest (default 300)
 #   VM_APPEND    extra kernel command-line arguments
 #   VM_EXTRA_BINS    extra host programs for the initramfs (see mkinitramfs.sh)
@@ -32,7 +32,7 @@ build_dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu.inc"
 kernels=${VM_KERNELS:-6.1 6.12}
-vm_timeout=${VM_TIMEOUT:-600}
+vm_timeout=${VM_TIMEOUT:-900}
 test_timeout=${VM_TEST_TIMEOUT:-300}
 qemu=${QEMU:-qemu-system-x86_64}
 
