@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "policy_harness.h"
 #include "plan.h"
 #include "parse.h"
 #include "validate.h"
@@ -83,39 +84,10 @@ static const struct vigil_kernel_features tp_only = {
 	"        argError: -1\n"              \
 	"      - action: NoPost\n"
 
-struct compiled {
-	struct vigil_policy *p;
-	struct vigil_plan plan;
-	struct vigil_diags ds;
-	int ret;
-};
-
 static void compile_text(const char *yaml, const struct vigil_kernel_features *f,
 			 struct compiled *c)
 {
-	memset(c, 0, sizeof(*c));
-	assert_int_equal(vigil_policy_parse("p.yaml", yaml, strlen(yaml), &c->p, &c->ds), 0);
-	assert_int_equal(vigil_policy_validate(c->p, NULL, &c->ds), 0);
-	c->ret = vigil_policy_compile(c->p, f, 7, &c->plan, &c->ds);
-}
-
-static void compiled_free(struct compiled *c)
-{
-	vigil_plan_free(&c->plan);
-	vigil_policy_free(c->p);
-	vigil_diags_free(&c->ds);
-}
-
-static const char *first_error(struct compiled *c, char *buf, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < c->ds.n; i++)
-		if (c->ds.d[i].sev == VIGIL_DIAG_ERROR) {
-			vigil_diag_format(&c->ds.d[i], buf, n);
-			return buf;
-		}
-	return "";
+	compile_as("p.yaml", 7, yaml, f, c);
 }
 
 static bool has_str(const struct vigil_plan *pl, uint32_t set, const char *s, uint32_t prefixlen)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "policy_harness.h"
 #include <json-c/json.h>
 #include "encode.h"
 #include "event.h"
@@ -158,26 +159,7 @@ static void test_decode_binary_records(void **state)
 
 static char *encode(const struct vigil_out_policy *pol, bool compact)
 {
-	static const struct vigil_encode_ctx ctx = { .node_name = "n1" };
-	struct vigil_out_event ev = { .kind = VIGIL_OUT_POLICY, .ktime = 5, .pol = pol };
-	struct vigil_exec_desc d = { .pid = 42, .tid = 42, .ktime = 1000, .binary = "/bin/sh" };
-	struct vigil_cache *c = vigil_cache_new();
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(c);
-	assert_non_null(f);
-	ev.proc = vigil_cache_exec(c, &d);
-	assert_non_null(ev.proc);
-	if (compact)
-		assert_int_equal(vigil_write_compact(f, &ctx, &ev), 0);
-	else
-		assert_int_equal(vigil_write_json(f, &ctx, &ev), 0);
-	fclose(f);
-	vigil_process_put(c, ev.proc);
-	vigil_cache_free(c);
-	return buf;
+	return encode_policy_event(pol, compact, "/bin/sh");
 }
 
 static void test_json_kprobe(void **state)

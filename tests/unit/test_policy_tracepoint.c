@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "policy_cases.h"
+#include "policy_harness.h"
 #include "encode.h"
 #include "parse.h"
 #include "plan.h"
@@ -90,27 +91,10 @@ static const struct vigil_kernel_features blind = {
 	.syscall_prefix = "__x64_sys_",
 };
 
-struct compiled {
-	struct vigil_policy *p;
-	struct vigil_plan plan;
-	struct vigil_diags ds;
-	int ret;
-};
-
 static void compile_text(const char *yaml, const struct vigil_kernel_features *f,
 			 struct compiled *c)
 {
-	memset(c, 0, sizeof(*c));
-	assert_int_equal(vigil_policy_parse("t.yaml", yaml, strlen(yaml), &c->p, &c->ds), 0);
-	assert_int_equal(vigil_policy_validate(c->p, NULL, &c->ds), 0);
-	c->ret = vigil_policy_compile(c->p, f, 3, &c->plan, &c->ds);
-}
-
-static void compiled_free(struct compiled *c)
-{
-	vigil_plan_free(&c->plan);
-	vigil_policy_free(c->p);
-	vigil_diags_free(&c->ds);
+	compile_as("t.yaml", 3, yaml, f, c);
 }
 
 /* --- refusals, each with its exact message and place --------------------- */
@@ -375,26 +359,7 @@ static void test_no_tracepoint_facts(void **state)
 
 static char *encode(const struct vigil_out_policy *pol, bool compact)
 {
-	static const struct vigil_encode_ctx ctx = { .node_name = "n1" };
-	struct vigil_out_event ev = { .kind = VIGIL_OUT_POLICY, .ktime = 5, .pol = pol };
-	struct vigil_exec_desc d = { .pid = 42, .tid = 42, .ktime = 1000, .binary = "/bin/cat" };
-	struct vigil_cache *cache = vigil_cache_new();
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(cache);
-	assert_non_null(f);
-	ev.proc = vigil_cache_exec(cache, &d);
-	assert_non_null(ev.proc);
-	if (compact)
-		assert_int_equal(vigil_write_compact(f, &ctx, &ev), 0);
-	else
-		assert_int_equal(vigil_write_json(f, &ctx, &ev), 0);
-	fclose(f);
-	vigil_process_put(cache, ev.proc);
-	vigil_cache_free(cache);
-	return buf;
+	return encode_policy_event(pol, compact, "/bin/cat");
 }
 
 static void test_process_tracepoint_event(void **state)
