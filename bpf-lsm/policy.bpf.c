@@ -79,7 +79,6 @@ struct pol_scratch {
 	struct vigil_str_key skey;
 	struct vigil_num_key nkey;
 	struct rate_key rkey;
-	struct vigil_creds cred;  /* the caller's, for matchCapabilities */
 	char tail[VIGIL_STR_MAX]; /* the end of a string, for a postfix lookup */
 	struct arg_slot slot[VIGIL_HOOK_ARGS];
 	__u32 ns[VIGIL_NS_COUNT];
@@ -707,23 +706,25 @@ static __always_inline bool match_ns(struct pol_scratch *s, const volatile struc
 	return true;
 }
 
-/* matchCapabilities, on the caller's credentials. */
-static __always_inline bool
-match_caps(struct pol_scratch *s, const volatile struct vigil_sel_caps *f, struct task_struct *task)
+/* matchCapabilities, on the caller's credentials: only the set it names
+ * is read (kernel_cap_t: u32[2] before 6.3, u64 after; the same 8 bytes). */
+static __always_inline bool match_caps(const volatile struct vigil_sel_caps *f,
+				       struct task_struct *task)
 {
 	const struct cred *cred = BPF_CORE_READ(task, cred);
-	__u64 caps;
+	const void *set;
+	__u64 caps = 0;
 	bool m;
 
 	if (f->host_userns && BPF_CORE_READ(cred, user_ns, ns.inum) == f->host_userns)
 		return false;
-	read_cred(cred, &s->cred);
 	if (f->set == VIGIL_CAPS_PERMITTED)
-		caps = s->cred.cap_permitted;
+		set = &cred->cap_permitted;
 	else if (f->set == VIGIL_CAPS_INHERITABLE)
-		caps = s->cred.cap_inheritable;
+		set = &cred->cap_inheritable;
 	else
-		caps = s->cred.cap_effective;
+		set = &cred->cap_effective;
+	bpf_probe_read_kernel(&caps, sizeof(caps), set);
 	m = (caps & f->mask) != 0;
 	return f->negate ? !m : m;
 }
@@ -743,7 +744,7 @@ static __always_inline bool match_process(struct pol_scratch *s,
 		return false;
 	if (sel->ns.mask && !match_ns(s, &sel->ns, task))
 		return false;
-	if (sel->caps.set && !match_caps(s, &sel->caps, task))
+	if (sel->caps.set && !match_caps(&sel->caps, task))
 		return false;
 	if (sel->bin.kind && !match_bin(s, &sel->bin, task, tgid, caller_prev))
 		return false;

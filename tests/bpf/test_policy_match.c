@@ -385,6 +385,24 @@ static const struct pcase cases[] = {
 		  { "matchParentBinaries names the parent's binary", .args = { S(0, "parent") },
 		    DENIED(-4) },
 	  } },
+	{ "matchCapabilities",
+	  KEYED_HEAD("caps") KEYED(
+		  "in", "-1",
+		  "matchCapabilities: [{type: Effective, operator: In, values: [CAP_SYS_ADMIN]}]")
+		  KEYED("notin", "-2",
+			"matchCapabilities: [{type: Permitted, operator: NotIn, values: "
+			"[CAP_SYS_ADMIN]}]")
+			  KEYED("userns", "-3",
+				"matchCapabilities: [{type: Effective, operator: In, "
+				"isNamespaceCapability: true, values: [CAP_SYS_ADMIN]}]"),
+	  {
+		  { "Effective In CAP_SYS_ADMIN matches the runner (root)", .args = { S(0, "in") },
+		    DENIED(-1) },
+		  { "Permitted NotIn CAP_SYS_ADMIN does not match it", .args = { S(0, "notin") },
+		    ALLOWED },
+		  { "isNamespaceCapability does not match in the host's user namespace",
+		    .args = { S(0, "userns") }, ALLOWED },
+	  } },
 	{ "matchNamespaces",
 	  KEYED_HEAD("namespaces") KEYED(
 		  "in", "-1",
