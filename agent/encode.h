@@ -104,6 +104,33 @@ void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, si
 /* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes. */
 void vigil_format_time(uint64_t wall_ns, char *buf, size_t len);
 
+/* The same for a protobuf Timestamp (seconds since the epoch, nanoseconds).
+ * 0, or -EINVAL (and "") outside years 1 to 9999 or for nsec >= 10^9, which
+ * protojson refuses too. */
+int vigil_format_timestamp(int64_t secs, uint32_t nsec, char *buf, size_t len);
+
+/* Process flags (VIGIL_PF_*) as Tetragon's space-separated words
+ * ("execve rootcwd"); returns the length written.  160 bytes hold them all. */
+size_t vigil_flags_text(uint32_t flags, char *buf, size_t len);
+
+/* The KprobeArgument field an integer argument goes in, by the type name the
+ * policy wrote, as Tetragon picks it. */
+enum vigil_int_arg {
+	VIGIL_INT_ARG_INT,  /* int_arg (int32) */
+	VIGIL_INT_ARG_UINT, /* uint_arg (uint32) */
+	VIGIL_INT_ARG_SIZE, /* size_arg (uint64) */
+	VIGIL_INT_ARG_LONG, /* long_arg (int64) */
+};
+enum vigil_int_arg vigil_int_arg_kind(const char *type_name);
+
+/* name, or v in decimal in buf when name is NULL (a socket family, type,
+ * protocol or state with no name). */
+const char *vigil_name_or_number(const char *name, unsigned int v, char *buf, size_t len);
+
+/* A socket address as text (INET6_ADDRSTRLEN bytes): IPv4 for an
+ * IPv4-mapped one. */
+void vigil_format_addr(const uint8_t a[16], char *buf, size_t len);
+
 /* "SIGKILL" for a signal number; "" for 0. */
 void vigil_signal_name(int sig, char *buf, size_t len);
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,25 +37,42 @@ void vigil_exec_id(const char *node, uint64_t ktime, uint32_t pid, char *out, si
 		out[o < outsz ? o : outsz - 1] = '\0';
 }
 
+/* Seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years
+ * RFC 3339 can write. */
+#define TS_MIN_SECS (-62135596800LL)
+#define TS_MAX_SECS 253402300799LL
+
+int vigil_format_timestamp(int64_t secs, uint32_t nsec, char *buf, size_t len)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	if (secs < TS_MIN_SECS || secs > TS_MAX_SECS || nsec >= 1000000000U)
+		return -EINVAL;
+	if (!gmtime_r(&t, &tm))
+		return -EINVAL;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+	if (nsec == 0)
+		snprintf(buf + n, len - (size_t)n, "Z");
+	else if (nsec % 1000000 == 0)
+		snprintf(buf + n, len - (size_t)n, ".%03uZ", nsec / 1000000);
+	else if (nsec % 1000 == 0)
+		snprintf(buf + n, len - (size_t)n, ".%06uZ", nsec / 1000);
+	else
+		snprintf(buf + n, len - (size_t)n, ".%09uZ", nsec);
+	return 0;
+}
+
 void vigil_format_time(uint64_t wall_ns, char *buf, size_t len)
 {
-	time_t secs = (time_t)(wall_ns / 1000000000ULL);
-	uint32_t nsec = (uint32_t)(wall_ns % 1000000000ULL);
-	struct tm tm;
-	size_t n;
-
-	gmtime_r(&secs, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0)
-		return;
-	if (nsec == 0)
-		snprintf(buf + n, len - n, "Z");
-	else if (nsec % 1000000 == 0)
-		snprintf(buf + n, len - n, ".%03uZ", nsec / 1000000);
-	else if (nsec % 1000 == 0)
-		snprintf(buf + n, len - n, ".%06uZ", nsec / 1000);
-	else
-		snprintf(buf + n, len - n, ".%09uZ", nsec);
+	vigil_format_timestamp((int64_t)(wall_ns / 1000000000ULL),
+			       (uint32_t)(wall_ns % 1000000000ULL), buf, len);
 }
 
 void vigil_signal_name(int sig, char *buf, size_t len)
@@ -137,4 +156,64 @@ const char *vigil_action_name(uint32_t actions)
 	if (actions & VIGIL_ACTION_POST)
 		return "KPROBE_ACTION_POST";
 	return "KPROBE_ACTION_NOPOST";
+}
+
+void vigil_format_addr(const uint8_t a[16], char *buf, size_t len)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (!memcmp(a, mapped, sizeof(mapped)))
+		inet_ntop(AF_INET, a + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, a, buf, (socklen_t)len);
+}
+
+static const struct {
+	uint32_t flag;
+	const char *word;
+} flag_words[] = {
+	{ VIGIL_PF_EXECVE, "execve" },
+	{ VIGIL_PF_PROCFS, "procFS" },
+	{ VIGIL_PF_TRUNC_ARGS, "truncArgs" },
+	{ VIGIL_PF_MISS, "miss" },
+	{ VIGIL_PF_ERR_FILENAME, "errorFilename" },
+	{ VIGIL_PF_ERR_ARGS, "errorArgs" },
+	{ VIGIL_PF_ROOTCWD, "rootcwd" },
+	{ VIGIL_PF_ERR_CWD, "errorCWD" },
+	{ VIGIL_PF_CLONE, "clone" },
+};
+
+size_t vigil_flags_text(uint32_t flags, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]) && n < len; i++)
+		if (flags & flag_words[i].flag)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      flag_words[i].word);
+	return n < len ? n : (len ? len - 1 : 0);
+}
+
+enum vigil_int_arg vigil_int_arg_kind(const char *type_name)
+{
+	const char *t = type_name ? type_name : "int";
+
+	if (!strcmp(t, "size_t") || !strcmp(t, "uint64") || !strcmp(t, "u64") ||
+	    !strcmp(t, "ulong"))
+		return VIGIL_INT_ARG_SIZE;
+	if (!strcmp(t, "long") || !strcmp(t, "int64") || !strcmp(t, "sint64") || !strcmp(t, "s64"))
+		return VIGIL_INT_ARG_LONG;
+	if (t[0] == 'u')
+		return VIGIL_INT_ARG_UINT;
+	return VIGIL_INT_ARG_INT;
+}
+
+const char *vigil_name_or_number(const char *name, unsigned int v, char *buf, size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", v);
+	return buf;
 }

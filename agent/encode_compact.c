@@ -22,12 +22,15 @@
  * and carry Tetragon's quotes by nature: only the characters above make
  * them quoted.  Other fields are also quoted when they hold a space or '"'.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "encode.h"
 #include "utf8.h"
+#include "values.h"
 
 enum esc {
 	ESC_NONE,
@@ -58,9 +61,9 @@ static bool needs_quote(const char *s, size_t len, bool space_ok)
 	return false;
 }
 
-static void put_quoted(FILE *out, const char *s, bool space_ok)
+static void put_quoted_len(FILE *out, const char *s, size_t len, bool space_ok)
 {
-	size_t len = strlen(s), i, k, n;
+	size_t i, k, n;
 	uint32_t cp;
 
 	if (!needs_quote(s, len, space_ok)) {
@@ -88,6 +91,11 @@ static void put_quoted(FILE *out, const char *s, bool space_ok)
 	fputc('"', out);
 }
 
+static void put_quoted(FILE *out, const char *s, bool space_ok)
+{
+	put_quoted_len(out, s, strlen(s), space_ok);
+}
+
 static void policy_tag(FILE *out, const struct vigil_out_policy *pol)
 {
 	static const char *const kinds[] = { "kprobe", "tracepoint", "lsm" };
@@ -98,6 +106,80 @@ static void policy_tag(FILE *out, const struct vigil_out_policy *pol)
 		fprintf(out, "🔒 %-7s ", pol->monitor ? "would-deny" : "denied");
 	else
 		fprintf(out, "🔍 %-7s ", kinds[pol->kind <= VIGIL_OUT_LSM ? pol->kind : 0]);
+}
+
+/* "ADDR:PORT", "[ADDR6]:PORT" */
+static void put_endpoint(FILE *out, uint16_t family, const uint8_t a[16], uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	vigil_format_addr(a, buf, sizeof(buf));
+	fprintf(out, family == AF_INET6 ? "[%s]:%u" : "%s:%u", buf, port);
+}
+
+/* "tcp" for IPPROTO_TCP; the number when it has no name */
+static void put_protocol(FILE *out, uint16_t protocol)
+{
+	const char *name = vigil_protocol_name(protocol);
+
+	if (!name) {
+		fprintf(out, "%u", protocol);
+		return;
+	}
+	if (!strncmp(name, "IPPROTO_", 8))
+		name += 8;
+	for (; *name; name++)
+		fputc(tolower((unsigned char)*name), out);
+}
+
+/* Socket arguments as "tcp SRC -> DST" (a sockaddr as its one address),
+ * a cred as its ids; copied out first: message bytes may be unaligned. */
+static bool put_struct_arg(FILE *out, const struct vigil_out_arg *a)
+{
+	struct vigil_sock_info si;
+	struct vigil_skb_info skb;
+	struct vigil_creds c;
+
+	switch (a->type) {
+	case VIGIL_AT_SOCK:
+		if (a->bin_len != sizeof(si))
+			return false;
+		memcpy(&si, a->bin, sizeof(si));
+		put_protocol(out, si.protocol);
+		fputc(' ', out);
+		put_endpoint(out, si.family, si.saddr, si.sport);
+		fputs(" -> ", out);
+		put_endpoint(out, si.family, si.daddr, si.dport);
+		return true;
+	case VIGIL_AT_SKB:
+		if (a->bin_len != sizeof(skb))
+			return false;
+		memcpy(&skb, a->bin, sizeof(skb));
+		put_protocol(out, skb.protocol);
+		fputc(' ', out);
+		put_endpoint(out, skb.family, skb.saddr, skb.sport);
+		fputs(" -> ", out);
+		put_endpoint(out, skb.family, skb.daddr, skb.dport);
+		return true;
+	case VIGIL_AT_SOCKADDR:
+		if (a->bin_len != sizeof(si))
+			return false;
+		memcpy(&si, a->bin, sizeof(si));
+		if (si.family != AF_INET && si.family != AF_INET6)
+			return false;
+		put_endpoint(out, si.family, si.saddr, si.sport);
+		return true;
+	case VIGIL_AT_CHAR_BUF: /* bytes, NULs included, escaped */
+		put_quoted_len(out, a->bin, a->bin_len, false);
+		return true;
+	case VIGIL_AT_CRED:
+		if (a->bin_len != sizeof(c))
+			return false;
+		memcpy(&c, a->bin, sizeof(c));
+		fprintf(out, "uid=%u euid=%u gid=%u egid=%u", c.uid, c.euid, c.gid, c.egid);
+		return true;
+	}
+	return false;
 }
 
 /* " <function> <argument values>" */
@@ -115,6 +197,8 @@ static void policy_tail(FILE *out, const struct vigil_out_policy *pol)
 		const struct vigil_out_arg *a = &pol->args[i];
 
 		fputc(' ', out);
+		if (a->bin && put_struct_arg(out, a))
+			continue;
 		if (a->str)
 			put_quoted(out, a->str, false);
 		else if (a->type_name && a->type_name[0] != 'u' && strcmp(a->type_name, "size_t"))

@@ -18,21 +18,6 @@
 #include "ns_names.h"
 #include "values.h"
 
-static const struct {
-	uint32_t flag;
-	const char *word;
-} flag_words[] = {
-	{ VIGIL_PF_EXECVE, "execve" },
-	{ VIGIL_PF_PROCFS, "procFS" },
-	{ VIGIL_PF_TRUNC_ARGS, "truncArgs" },
-	{ VIGIL_PF_MISS, "miss" },
-	{ VIGIL_PF_ERR_FILENAME, "errorFilename" },
-	{ VIGIL_PF_ERR_ARGS, "errorArgs" },
-	{ VIGIL_PF_ROOTCWD, "rootcwd" },
-	{ VIGIL_PF_ERR_CWD, "errorCWD" },
-	{ VIGIL_PF_CLONE, "clone" },
-};
-
 static void add_str(struct json_object *o, const char *key, const char *val)
 {
 	if (val && val[0])
@@ -66,6 +51,10 @@ static void add_caps(struct json_object *o, const char *key, uint64_t mask)
 
 		if (name)
 			json_object_array_add(arr, json_object_new_string(name));
+	}
+	if (!json_object_array_length(arr)) { /* only bits without a name */
+		json_object_put(arr);
+		return;
 	}
 	json_object_object_add(o, key, arr);
 }
@@ -111,14 +100,11 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *cap, *ns, *cred;
-	char flags[160] = "";
-	size_t i, n = 0;
+	char flags[160];
+	size_t i;
 	const struct vigil_creds *c = &p->creds;
 
-	for (i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]); i++)
-		if (p->flags & flag_words[i].flag)
-			n += (size_t)snprintf(flags + n, sizeof(flags) - n, "%s%s", n ? " " : "",
-					      flag_words[i].word);
+	vigil_flags_text(p->flags, flags, sizeof(flags));
 
 	char id[VIGIL_EXEC_ID_MAX];
 
@@ -208,25 +194,27 @@ static struct json_object *process_node(const struct vigil_encode_ctx *ctx, stru
 	return node;
 }
 
-/* The KprobeArgument field an integer of this spelling goes in, as
- * Tetragon picks it; 64-bit values are strings in protojson. */
+/* The KprobeArgument field an integer goes in (vigil_int_arg_kind());
+ * 64-bit values are strings in protojson. */
 static void add_int_arg(struct json_object *o, const struct vigil_out_arg *a)
 {
-	const char *t = a->type_name ? a->type_name : "int";
 	char buf[32];
 
-	if (!strcmp(t, "size_t") || !strcmp(t, "uint64") || !strcmp(t, "u64") ||
-	    !strcmp(t, "ulong")) {
+	switch (vigil_int_arg_kind(a->type_name)) {
+	case VIGIL_INT_ARG_SIZE:
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)a->num);
 		add_str(o, "size_arg", buf);
-	} else if (!strcmp(t, "long") || !strcmp(t, "int64") || !strcmp(t, "sint64") ||
-		   !strcmp(t, "s64")) {
+		break;
+	case VIGIL_INT_ARG_LONG:
 		snprintf(buf, sizeof(buf), "%lld", (long long)a->num);
 		add_str(o, "long_arg", buf);
-	} else if (t[0] == 'u') {
+		break;
+	case VIGIL_INT_ARG_UINT:
 		add_u32(o, "uint_arg", (uint32_t)a->num);
-	} else {
+		break;
+	case VIGIL_INT_ARG_INT:
 		json_object_object_add(o, "int_arg", json_object_new_int((int32_t)a->num));
+		break;
 	}
 }
 
@@ -241,23 +229,15 @@ static void add_named(struct json_object *o, const char *key, const char *name, 
 {
 	char buf[16];
 
-	if (!name) {
-		snprintf(buf, sizeof(buf), "%u", v);
-		name = buf;
-	}
-	add_str(o, key, name);
+	add_str(o, key, vigil_name_or_number(name, v, buf, sizeof(buf)));
 }
 
 /* A socket address as text: IPv4 for an IPv4-mapped one. */
 static void add_addr(struct json_object *o, const char *key, const uint8_t a[16])
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	char buf[INET6_ADDRSTRLEN];
 
-	if (!memcmp(a, mapped, sizeof(mapped)))
-		inet_ntop(AF_INET, a + 12, buf, sizeof(buf));
-	else
-		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+	vigil_format_addr(a, buf, sizeof(buf));
 	add_str(o, key, buf);
 }
 
@@ -297,6 +277,30 @@ static struct json_object *sockaddr_json(const struct vigil_sock_info *si)
 	return o;
 }
 
+/* KprobeSkb; sec_path_len and sec_path_olen are not read (always 0, and
+ * so left out) */
+static struct json_object *skb_json(const struct vigil_skb_info *si)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u32_nz(o, "hash", si->hash);
+	add_u32_nz(o, "len", si->len);
+	add_u32_nz(o, "priority", si->priority);
+	add_u32_nz(o, "mark", si->mark);
+	if (si->family) {
+		add_addr(o, "saddr", si->saddr);
+		add_addr(o, "daddr", si->daddr);
+	}
+	add_u32_nz(o, "sport", si->sport);
+	add_u32_nz(o, "dport", si->dport);
+	add_u32_nz(o, "proto", si->protocol);
+	if (si->family) {
+		add_named(o, "protocol", vigil_protocol_name(si->protocol), si->protocol);
+		add_named(o, "family", vigil_family_name(si->family), si->family);
+	}
+	return o;
+}
+
 /* ProcessCredentials, as a cred argument */
 static struct json_object *cred_json(const struct vigil_creds *c)
 {
@@ -328,13 +332,15 @@ static void add_bytes_arg(struct json_object *o, const struct vigil_out_arg *a)
 		return;
 	if (b64_ntop(a->bin, a->bin_len, b64, 4 * (a->bin_len / 3 + 1) + 1) < 0)
 		b64[0] = 0;
-	if (!a->truncated) {
+	if (!a->truncated) { /* a set oneof: written even when empty */
 		json_object_object_add(o, "bytes_arg", json_object_new_string(b64));
-	} else {
+	} else { /* KprobeTruncatedBytes: zero values left out */
 		t = json_object_new_object();
-		json_object_object_add(t, "bytes_arg", json_object_new_string(b64));
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)a->num);
-		add_str(t, "orig_size", num);
+		add_str(t, "bytes_arg", b64);
+		if (a->num) {
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)a->num);
+			add_str(t, "orig_size", num);
+		}
 		json_object_object_add(o, "truncated_bytes_arg", t);
 	}
 	free(b64);
@@ -345,6 +351,7 @@ static struct json_object *arg_json(const struct vigil_out_arg *a)
 {
 	struct json_object *o = json_object_new_object(), *f;
 	struct vigil_sock_info si;
+	struct vigil_skb_info skb;
 	struct vigil_creds cred;
 	const char *key = NULL;
 
@@ -387,11 +394,18 @@ static struct json_object *arg_json(const struct vigil_out_arg *a)
 				a->type == VIGIL_AT_SOCK ? sock_json(&si) : sockaddr_json(&si));
 		}
 		break;
+	case VIGIL_AT_SKB:
+		if (a->bin_len == sizeof(skb)) {
+			memcpy(&skb, a->bin, sizeof(skb));
+			json_object_object_add(o, "skb_arg", skb_json(&skb));
+		}
+		break;
 	case VIGIL_AT_PATH:
 		key = "path_arg";
 		break;
-	case VIGIL_AT_STRING:
-		add_str(o, "string_arg", a->str);
+	case VIGIL_AT_STRING: /* a set oneof: written even when empty */
+		json_object_object_add(o, "string_arg",
+				       json_object_new_string(a->str ? a->str : ""));
 		break;
 	}
 	if (key) {
@@ -414,36 +428,62 @@ static struct json_object *args_json(const struct vigil_out_policy *pol)
 	return arr;
 }
 
-static const char *policy_body(const struct vigil_out_policy *pol, struct json_object *body)
+static void add_message(struct json_object *body, const struct vigil_out_policy *pol)
+{
+	if (pol->message && pol->message[0])
+		add_str(body, "message", pol->message);
+}
+
+static void add_tags(struct json_object *body, const struct vigil_out_policy *pol)
 {
 	struct json_object *tags;
 	size_t i;
 
-	if (pol->kind == VIGIL_OUT_TRACEPOINT) { /* ProcessTracepoint */
+	if (!pol->ntags)
+		return;
+	tags = json_object_new_array();
+	for (i = 0; i < pol->ntags; i++)
+		json_object_array_add(tags, json_object_new_string(pol->tags[i]));
+	json_object_object_add(body, "tags", tags);
+}
+
+static void add_args(struct json_object *body, const struct vigil_out_policy *pol)
+{
+	if (pol->nargs) /* an empty repeated field is left out */
+		json_object_object_add(body, "args", args_json(pol));
+}
+
+/* The fields in each message's field-number order, as protojson writes
+ * them; only ProcessKprobe has return. */
+static const char *policy_body(const struct vigil_out_policy *pol, struct json_object *body)
+{
+	switch (pol->kind) {
+	case VIGIL_OUT_LSM: /* ProcessLsm */
+		add_str(body, "function_name", pol->function_name);
+		add_str(body, "policy_name", pol->policy_name);
+		add_message(body, pol);
+		add_args(body, pol);
+		add_str(body, "action", vigil_action_name(pol->action));
+		add_tags(body, pol);
+		return "process_lsm";
+	case VIGIL_OUT_TRACEPOINT: /* ProcessTracepoint */
 		add_str(body, "subsys", pol->subsys);
 		add_str(body, "event", pol->function_name);
-	} else {
-		add_str(body, "function_name", pol->function_name);
-	}
-	json_object_object_add(body, "args", args_json(pol));
-	if (pol->has_ret)
-		json_object_object_add(body, "return", arg_json(&pol->ret));
-	add_str(body, "action", vigil_action_name(pol->action));
-	add_str(body, "policy_name", pol->policy_name);
-	if (pol->message && pol->message[0])
-		add_str(body, "message", pol->message);
-	if (pol->ntags) {
-		tags = json_object_new_array();
-		for (i = 0; i < pol->ntags; i++)
-			json_object_array_add(tags, json_object_new_string(pol->tags[i]));
-		json_object_object_add(body, "tags", tags);
-	}
-	switch (pol->kind) {
-	case VIGIL_OUT_LSM:
-		return "process_lsm";
-	case VIGIL_OUT_TRACEPOINT:
+		add_args(body, pol);
+		add_str(body, "policy_name", pol->policy_name);
+		add_str(body, "action", vigil_action_name(pol->action));
+		add_message(body, pol);
+		add_tags(body, pol);
 		return "process_tracepoint";
-	default:
+	default: /* ProcessKprobe */
+		add_str(body, "function_name", pol->function_name);
+		add_args(body, pol);
+		if (pol->has_ret)
+			json_object_object_add(body, "return", arg_json(&pol->ret));
+		add_str(body, "action", vigil_action_name(pol->action));
+		add_str(body, "policy_name", pol->policy_name);
+		add_message(body, pol);
+		add_tags(body, pol);
 		return "process_kprobe";
 	}
 }

@@ -216,11 +216,12 @@ int vigil_decode_policy(const void *data, size_t size, struct vigil_policy_event
 		a->bin = NULL;
 		a->bin_len = 0;
 		if (rec.type == VIGIL_AT_CHAR_BUF || rec.type == VIGIL_AT_CRED ||
-		    rec.type == VIGIL_AT_SOCK || rec.type == VIGIL_AT_SOCKADDR) {
-			size_t want = rec.type == VIGIL_AT_CRED ? sizeof(struct vigil_creds)
-				      : rec.type == VIGIL_AT_CHAR_BUF
-					      ? rec.len
-					      : sizeof(struct vigil_sock_info);
+		    rec.type == VIGIL_AT_SOCK || rec.type == VIGIL_AT_SOCKADDR ||
+		    rec.type == VIGIL_AT_SKB) {
+			size_t want = rec.type == VIGIL_AT_CRED	      ? sizeof(struct vigil_creds)
+				      : rec.type == VIGIL_AT_CHAR_BUF ? rec.len
+				      : rec.type == VIGIL_AT_SKB ? sizeof(struct vigil_skb_info)
+								 : sizeof(struct vigil_sock_info);
 
 			if (rec.len != want)
 				return -EINVAL;

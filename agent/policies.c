@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
+#include "kernel_facts.h"
 #include "policies.h"
 #include "policy_load.h"
 #include "parse.h"
@@ -239,6 +240,7 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 {
 	struct vigil_diags ds = { 0 };
 	struct entry *e = NULL, *old;
+	struct host_facts *hf;
 	int ret;
 
 	errs[0] = 0;
@@ -249,10 +251,19 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 		return -ENOSPC;
 	}
 	ret = vigil_policy_parse(file, text, len, &e->model, &ds);
-	if (!ret)
-		ret = vigil_policy_validate(e->model, NULL, &ds);
-	if (!ret)
-		ret = vigil_policy_compile(e->model, &ps->f, e->id, &e->plan, &ds);
+	if (!ret) {
+		/* the kernel's facts (BTF, tracefs), as lint has them: opened
+		 * for this policy only, the parsed BTF is megabytes */
+		struct vigil_kernel_features f = ps->f;
+
+		hf = host_facts_open();
+		f.resolve_arg = hf ? host_facts_resolve_arg : NULL;
+		f.resolve_arg_ctx = hf;
+		ret = vigil_policy_validate(e->model, hf ? host_facts_get(hf) : NULL, &ds);
+		if (!ret)
+			ret = vigil_policy_compile(e->model, &f, e->id, &e->plan, &ds);
+		host_facts_close(hf);
+	}
 	if (ret) {
 		format_diags(&ds, errs, errsz);
 		if (!errs[0])

@@ -90,6 +90,8 @@ static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_att
 		return skel->progs.vigil_exec_tp;
 	case VIGIL_ATTACH_TRACEPOINT:
 		return skel->progs.vigil_tp;
+	case VIGIL_ATTACH_RAW_TRACEPOINT:
+		return skel->progs.vigil_raw_tp;
 	}
 	return NULL;
 }
@@ -140,6 +142,7 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	bpf_program__set_autoload(skel->progs.vigil_kprobe, prog == skel->progs.vigil_kprobe);
 	bpf_program__set_autoload(skel->progs.vigil_exec_tp, prog == skel->progs.vigil_exec_tp);
 	bpf_program__set_autoload(skel->progs.vigil_tp, prog == skel->progs.vigil_tp);
+	bpf_program__set_autoload(skel->progs.vigil_raw_tp, prog == skel->progs.vigil_raw_tp);
 	bpf_program__set_autoload(skel->progs.vigil_kretprobe, ret_probe);
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	ret = 0;
@@ -189,6 +192,9 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		break;
 	case VIGIL_ATTACH_TRACEPOINT:
 		link = attach_tracepoint(prog, ph->target);
+		break;
+	case VIGIL_ATTACH_RAW_TRACEPOINT:
+		link = bpf_program__attach_raw_tracepoint(prog, ph->target);
 		break;
 	}
 	if (!link) {

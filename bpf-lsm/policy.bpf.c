@@ -20,7 +20,8 @@
  *       none -> allow                      (most calls end here, unwalked)
  *       read every argument: integers; paths walked in the kernel (file,
  *                    path, fd, dentry, linux_binprm with its filename as
- *                    invoked); strings and char_buf; cred; sock, sockaddr
+ *                    invoked); strings and char_buf; cred; sock, sockaddr,
+ *                    skb (IP header and ports)
  *       sel = first candidate whose matchArgs all pass (string sets:
  *             equal/prefix/postfix; integer sets with ranges, GT/LT/Mask;
  *             socket addresses as CIDR sets, ports, protocol, family; Not
@@ -35,7 +36,8 @@
  * kernel function, or a syscall whose arguments sit in the inner pt_regs;
  * with return: true it only keeps the arguments for kretprobe, which runs
  * the hook with the return value as one more argument),
- * tracepoint (fields at offsets of the record), and
+ * tracepoint (fields at offsets of the record), raw_tp (a raw tracepoint's
+ * arguments, as a kprobe's), and
  * tp_btf/sched_process_exec, standing in for an exec hook where neither
  * BPF-LSM nor kprobes exist: the new image has not run an instruction yet.
  */
@@ -166,11 +168,52 @@ static __always_inline void kprobe_args(struct pt_regs *ctx, __u64 *a)
 	}
 }
 
-static __always_inline __u64 raw_arg(const __u64 *raw, __u32 slot)
+/* The value of an argument slot (run_hook() fills val by slot). */
+static __always_inline __u64 raw_arg(const __u64 *val, __u32 slot)
 {
-	__u8 index = cfg.args[slot & (VIGIL_HOOK_ARGS - 1)].index;
+	return val[slot & (VIGIL_HOOK_ARGS - 1)];
+}
 
-	return index < RAW_ARGS ? raw[index] : 0;
+/* resolve: follow the field path's pointers from v, then read the last
+ * field (1 to 8 bytes). */
+static __always_inline __u64 resolve(__u64 v, const volatile struct vigil_resolve *r)
+{
+	__u32 size = ((r->size - 1) & 7) + 1;
+	__u64 out = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < VIGIL_RESOLVE_MAX; i++) {
+		if (i >= r->n)
+			break;
+		if (i + 1 == r->n) { /* the field */
+			bpf_probe_read_kernel(&out, size, (void *)(v + r->off[i]));
+			break;
+		}
+		if (bpf_probe_read_kernel(&v, sizeof(v), (void *)(v + r->off[i])))
+			break;
+	}
+	return out;
+}
+
+/* Each slot's value: the raw argument its index names, resolved. */
+static __always_inline void slot_values(const __u64 *raw, __u64 *val)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < VIGIL_HOOK_ARGS; i++) {
+		__u8 index = cfg.args[i].index;
+		__u64 v;
+
+		val[i] = 0;
+		if (i >= cfg.nargs)
+			continue;
+		v = index < RAW_ARGS ? raw[index] : 0;
+		if (cfg.res[i].n)
+			v = resolve(v, &cfg.res[i]);
+		val[i] = v;
+	}
 }
 
 /* The file behind descriptor fd of task, or NULL. */
@@ -343,6 +386,81 @@ static __always_inline void read_sockaddr(struct arg_slot *a,
 		v4_mapped(si->saddr, ((struct sockaddr_in *)&sa)->sin_addr.s_addr);
 }
 
+/* Past IPv6 extension headers (hop-by-hop, routing, fragment, AH,
+ * destination options), at most 4: the transport protocol and its offset
+ * from head.  A bounded loop of 4 small steps. */
+static __always_inline __u8 ip6_transport(unsigned char *head, __u32 *off, __u8 next)
+{
+	__u8 h[2];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60)
+			break;
+		if (bpf_probe_read_kernel(h, sizeof(h), head + *off))
+			break;
+		if (next == 44) /* fragment: fixed size */
+			*off += 8;
+		else if (next == 51) /* AH: in 4-byte units, minus 2 */
+			*off += ((__u32)h[1] + 2) * 4;
+		else
+			*off += ((__u32)h[1] + 1) * 8;
+		next = h[0];
+	}
+	return next;
+}
+
+/* skb: IP version, addresses and protocol from its network header, and the
+ * ports after it for TCP and UDP; length, hash, mark, priority. */
+static __always_inline void read_skb(struct arg_slot *a, __u64 v)
+{
+	struct vigil_skb_info *si = (void *)a->s;
+	struct sk_buff *skb = (void *)v;
+	struct ipv6hdr ip6;
+	struct iphdr ip;
+	unsigned char *head;
+	__u16 ports[2];
+	__u32 nh, l4;
+	__u8 ver;
+
+	__builtin_memset(si, 0, sizeof(*si));
+	a->len = sizeof(*si);
+	if (!skb)
+		return;
+	si->len = BPF_CORE_READ(skb, len);
+	si->hash = BPF_CORE_READ(skb, hash);
+	si->mark = BPF_CORE_READ(skb, mark);
+	si->priority = BPF_CORE_READ(skb, priority);
+	head = BPF_CORE_READ(skb, head);
+	nh = BPF_CORE_READ(skb, network_header);
+	if (nh == 0xffff /* not set */ || bpf_probe_read_kernel(&ver, 1, head + nh))
+		return;
+	if (ver >> 4 == 4) {
+		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh))
+			return;
+		si->family = 2 /* AF_INET */;
+		si->protocol = ip.protocol;
+		v4_mapped(si->saddr, ip.saddr);
+		v4_mapped(si->daddr, ip.daddr);
+		l4 = nh + (ver & 0xf) * 4;
+	} else if (ver >> 4 == 6) {
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh))
+			return;
+		si->family = 10 /* AF_INET6 */;
+		__builtin_memcpy(si->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(si->daddr, &ip6.daddr, 16);
+		l4 = nh + sizeof(ip6);
+		si->protocol = ip6_transport(head, &l4, ip6.nexthdr);
+	} else {
+		return;
+	}
+	if ((si->protocol == 6 /* TCP */ || si->protocol == 17 /* UDP */) &&
+	    !bpf_probe_read_kernel(ports, sizeof(ports), head + l4)) {
+		si->sport = bpf_ntohs(ports[0]);
+		si->dport = bpf_ntohs(ports[1]);
+	}
+}
+
 static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __u32 slot,
 				     struct task_struct *task)
 {
@@ -406,6 +524,9 @@ static __always_inline void read_arg(struct pol_scratch *s, const __u64 *raw, __
 		break;
 	case VIGIL_AT_SOCKADDR:
 		read_sockaddr(a, ha, v);
+		break;
+	case VIGIL_AT_SKB:
+		read_skb(a, v);
 		break;
 	}
 }
@@ -561,16 +682,70 @@ static __always_inline bool match_arg(struct pol_scratch *s, const volatile stru
 	return f->negate ? !m : m;
 }
 
+/* The last '/' of s->tail's n bytes, scanning back from the end (a
+ * file name's last component is short: a few steps). */
+struct slash_scan {
+	__u32 n;
+	__u32 pos; /* where the last component starts */
+};
+
+static long slash_step(__u64 i, void *ctx)
+{
+	struct slash_scan *sc = ctx;
+	struct pol_scratch *s;
+	__u32 j;
+
+	if (i >= sc->n)
+		return 1;
+	s = scratch();
+	if (!s)
+		return 1;
+	j = (sc->n - 1 - (__u32)i) & (VIGIL_STR_MAX - 1);
+	if (s->tail[j] != '/')
+		return 0;
+	sc->pos = j + 1;
+	return 1;
+}
+
+/* Is the last component of exec's file name as invoked (bprm->filename)
+ * in set? */
+static __always_inline bool invoked_leaf_in(struct pol_scratch *s, struct linux_binprm *bprm,
+					    __u32 set)
+{
+	struct vigil_str_key *k = &s->skey;
+	struct slash_scan sc = {};
+	__u32 len;
+	long n;
+
+	n = bpf_probe_read_kernel_str(s->tail, sizeof(s->tail), BPF_CORE_READ(bprm, filename));
+	if (n < 2)
+		return true; /* unknown: let the full test decide */
+	sc.n = (__u32)(n - 1) & (VIGIL_STR_MAX - 1);
+	bpf_loop(VIGIL_STR_MAX, slash_step, &sc, 0);
+	len = sc.n - sc.pos + 1; /* with the NUL */
+	if (sc.pos > sc.n || len > VIGIL_KEY_STR)
+		return false; /* longer than any value's */
+	barrier_var(len);
+	len &= 0xff;
+	bpf_probe_read_kernel(k->s, len, &s->tail[sc.pos & (VIGIL_STR_MAX - 1)]);
+	k->set = set;
+	k->prefixlen = 32 + 8 * len;
+	return bpf_map_lookup_elem(&str_sets, k) != NULL;
+}
+
 /*
  * Before any argument is read: an Equal filter on a path-like argument
  * has, in f->value, the set of its values' last components.  A file whose
  * name is not among them cannot match, and its path is never walked: the
- * common case (most files a hook sees) costs a name lookup.
+ * common case (most files a hook sees) costs a name lookup.  A linux_binprm
+ * also matches by the name exec was given: its last component is tested
+ * too when the file's is not among them.
  */
 static __always_inline bool leaf_may_match(struct pol_scratch *s, const __u64 *raw,
 					   const volatile struct vigil_sel_arg *f,
 					   struct task_struct *task)
 {
+	const volatile struct vigil_hook_arg *ha = &cfg.args[f->slot & (VIGIL_HOOK_ARGS - 1)];
 	struct vigil_str_key *k = &s->skey;
 	struct dentry *dentry = NULL;
 	struct vfsmount *mnt;
@@ -588,7 +763,11 @@ static __always_inline bool leaf_may_match(struct pol_scratch *s, const __u64 *r
 		return true;
 	k->set = (__u32)f->value;
 	k->prefixlen = 32 + 8 * (__u32)(n & 0xff);
-	return bpf_map_lookup_elem(&str_sets, k) != NULL;
+	if (bpf_map_lookup_elem(&str_sets, k))
+		return true;
+	if (ha->type != VIGIL_AT_LINUX_BINPRM)
+		return false;
+	return invoked_leaf_in(s, (struct linux_binprm *)raw_arg(raw, f->slot), (__u32)f->value);
 }
 
 /* followChildren and followForks: the ancestors of a process, parent by
@@ -791,6 +970,7 @@ static __always_inline __u32 payload_len(__u8 type, const struct arg_slot *a)
 	case VIGIL_AT_CRED:
 	case VIGIL_AT_SOCK:
 	case VIGIL_AT_SOCKADDR:
+	case VIGIL_AT_SKB:
 		return a->len & (VIGIL_PATH_BUF - 1); /* bytes, not a string */
 	}
 	return (a->len & (VIGIL_PATH_BUF - 1)) + 1; /* a string with its NUL */
@@ -916,9 +1096,10 @@ static __always_inline void read_args(struct pol_scratch *s, const __u64 *raw,
 
 /* Evaluate the hook on the function's raw arguments; returns what an LSM
  * hook returns (0 or an errno). */
-static __always_inline int run_hook(const __u64 *raw)
+static __always_inline int run_hook(const __u64 *args)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	__u64 raw[RAW_ARGS]; /* by slot */
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, policy = cfg.policy, i, flags = 0, cand = 0;
 	struct vigil_policy_state *st = bpf_map_lookup_elem(&policy_state, &policy);
@@ -927,6 +1108,7 @@ static __always_inline int run_hook(const __u64 *raw)
 
 	if (!s || !st || !(st->flags & VIGIL_POLICY_ENABLED))
 		return 0;
+	slot_values(args, raw);
 	if (!cfg.nsel) { /* no selectors: every call posts */
 		read_args(s, raw, task);
 		emit(s, tgid, (__u32)pid_tgid, VIGIL_ACTION_POST, 0, 0);
@@ -1033,6 +1215,69 @@ int vigil_tp(void *ctx)
 		if (ha->flags & VIGIL_ARG_F_DATALOC)
 			v = (__u64)(ctx + (v & 0xffff));
 		raw[i] = v;
+	}
+	run_hook(raw);
+	return 0;
+}
+
+/* One argument of a raw tracepoint, by constant offsets only: with i a
+ * constant of the configuration, the verifier sees one read, and the
+ * attach checks it against the tracepoint's argument count. */
+static __always_inline __u64 raw_tp_arg(const struct bpf_raw_tracepoint_args *ctx, __u8 i)
+{
+	__u64 v = 0;
+
+	/* barrier_var: each case loads at its own offset (merged, the cases
+	 * would share one load through a moved ctx pointer, which the
+	 * verifier refuses) */
+	switch (i) {
+	case 0:
+		v = ctx->args[0];
+		barrier_var(v);
+		break;
+	case 1:
+		v = ctx->args[1];
+		barrier_var(v);
+		break;
+	case 2:
+		v = ctx->args[2];
+		barrier_var(v);
+		break;
+	case 3:
+		v = ctx->args[3];
+		barrier_var(v);
+		break;
+	case 4:
+		v = ctx->args[4];
+		barrier_var(v);
+		break;
+	case 5:
+		v = ctx->args[5];
+		barrier_var(v);
+		break;
+	case 6:
+		v = ctx->args[6];
+		barrier_var(v);
+		break;
+	}
+	return v;
+}
+
+/* A raw tracepoint: the arguments of its prototype, as a kprobe's. */
+SEC("raw_tp")
+int vigil_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 raw[RAW_ARGS] = {};
+	int i;
+
+#pragma unroll
+	for (i = 0; i < RAW_ARGS; i++) {
+		__u8 index = cfg.args[i].index;
+
+		if (i >= cfg.nargs)
+			break;
+		if (index < VIGIL_RAW_RET)
+			raw[index] = raw_tp_arg(ctx, index);
 	}
 	run_hook(raw);
 	return 0;

@@ -213,6 +213,7 @@ enum vigil_abi_arg {
 	VIGIL_AT_CHAR_BUF,     /* char *: bytes, as many as a size argument says */
 	VIGIL_AT_SOCK,	       /* struct sock *: family, protocol, addresses, ports */
 	VIGIL_AT_SOCKADDR,     /* struct sockaddr *: family, address, port */
+	VIGIL_AT_SKB,	       /* struct sk_buff *: IP addresses, protocol, ports */
 	VIGIL_AT_COUNT,
 };
 
@@ -272,6 +273,18 @@ struct vigil_hook_arg {
 	__u16 off;	/* tracepoint: the field's offset in the record */
 	__u8 size_slot; /* char_buf: 1 + the slot holding its size; 0: none */
 	__u8 pad;
+};
+
+/* resolve: a field path from an argument (task_struct "pid",
+ * file "f_path.dentry"), as offsets the agent found in the kernel's BTF:
+ * each step but the last reads a pointer at v + off[i] into v; the last
+ * reads size bytes at v + off[n - 1].  n == 0: no resolve. */
+#define VIGIL_RESOLVE_MAX 6
+struct vigil_resolve {
+	__u16 off[VIGIL_RESOLVE_MAX];
+	__u8 n;
+	__u8 size; /* 1, 2, 4 or 8 */
+	__u16 pad;
 };
 
 struct vigil_sel_arg {
@@ -351,6 +364,7 @@ enum vigil_attach {
 	VIGIL_ATTACH_KPROBE_SYSCALL,  /* kprobe on a syscall wrapper: args in the inner pt_regs */
 	VIGIL_ATTACH_EXEC_TRACEPOINT, /* tp_btf/sched_process_exec standing in for an exec hook */
 	VIGIL_ATTACH_TRACEPOINT,      /* a tracepoint: fields read at offsets of its record */
+	VIGIL_ATTACH_RAW_TRACEPOINT,  /* a raw tracepoint: the arguments of its prototype */
 };
 
 struct vigil_hook_cfg {
@@ -363,6 +377,7 @@ struct vigil_hook_cfg {
 	__u32 pad2;
 	struct vigil_hook_arg args[VIGIL_HOOK_ARGS];
 	struct vigil_sel_cfg sel[VIGIL_SELECTORS];
+	struct vigil_resolve res[VIGIL_HOOK_ARGS]; /* by slot */
 };
 
 /* Runtime state of a policy (policy_state map): switched without reload. */
@@ -418,6 +433,25 @@ struct vigil_sock_info {
 	__u32 priority;
 	__u64 cookie;
 	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+/* An skb argument as read: its IP header and transport ports.  The fields
+ * a socket filter tests (family, protocol, ports, addresses) sit where
+ * struct vigil_sock_info has them, so one matcher serves both. */
+struct vigil_skb_info {
+	__u16 family; /* AF_INET or AF_INET6, from the IP version */
+	__u16 pad0;
+	__u16 protocol; /* IP protocol (IPv6: after extension headers) */
+	__u8 pad1[2];
+	__u16 sport; /* TCP/UDP ports, host order; 0 for other protocols */
+	__u16 dport;
+	__u32 mark;
+	__u32 priority;
+	__u32 hash;
+	__u32 len;
+	__u32 pad2;
+	__u8 saddr[16]; /* IPv4 as IPv4-mapped IPv6 */
 	__u8 daddr[16];
 };
 
@@ -484,9 +518,23 @@ _Static_assert(VIGIL_OFF(struct vigil_sel_cfg, args) == 112, "selector.args");
 _Static_assert(sizeof(struct vigil_sel_cfg) == 240, "vigil_sel_cfg");
 _Static_assert(sizeof(struct vigil_sock_info) == 64, "vigil_sock_info");
 _Static_assert(VIGIL_OFF(struct vigil_sock_info, saddr) == 32, "sock_info.saddr");
+_Static_assert(sizeof(struct vigil_skb_info) == sizeof(struct vigil_sock_info), "vigil_skb_info");
+_Static_assert(VIGIL_OFF(struct vigil_skb_info, protocol) ==
+		       VIGIL_OFF(struct vigil_sock_info, protocol),
+	       "skb_info.protocol");
+_Static_assert(VIGIL_OFF(struct vigil_skb_info, sport) == VIGIL_OFF(struct vigil_sock_info, sport),
+	       "skb_info.sport");
+_Static_assert(VIGIL_OFF(struct vigil_skb_info, dport) == VIGIL_OFF(struct vigil_sock_info, dport),
+	       "skb_info.dport");
+_Static_assert(VIGIL_OFF(struct vigil_skb_info, saddr) == VIGIL_OFF(struct vigil_sock_info, saddr),
+	       "skb_info.saddr");
+_Static_assert(VIGIL_OFF(struct vigil_skb_info, daddr) == VIGIL_OFF(struct vigil_sock_info, daddr),
+	       "skb_info.daddr");
 _Static_assert(VIGIL_OFF(struct vigil_hook_cfg, args) == 16, "hook_cfg.args");
 _Static_assert(VIGIL_OFF(struct vigil_hook_cfg, sel) == 80, "hook_cfg.sel");
-_Static_assert(sizeof(struct vigil_hook_cfg) == 80 + 5 * 240, "vigil_hook_cfg");
+_Static_assert(sizeof(struct vigil_resolve) == 16, "vigil_resolve");
+_Static_assert(VIGIL_OFF(struct vigil_hook_cfg, res) == 80 + 5 * 240, "hook_cfg.res");
+_Static_assert(sizeof(struct vigil_hook_cfg) == 80 + 5 * 240 + 8 * 16, "vigil_hook_cfg");
 _Static_assert(sizeof(struct vigil_str_key) == 260, "vigil_str_key");
 _Static_assert(sizeof(struct vigil_num_key) == 24, "vigil_num_key");
 _Static_assert(sizeof(struct vigil_arg_rec) == 16, "vigil_arg_rec");

@@ -26,6 +26,14 @@ static const char *const arg_names[VIGIL_AT_COUNT] = {
 	[VIGIL_AT_FILE] = "file (path)",
 	[VIGIL_AT_PATH] = "path",
 	[VIGIL_AT_STRING] = "string",
+	[VIGIL_AT_FD] = "fd (its file's path)",
+	[VIGIL_AT_DENTRY] = "dentry (path within its file system)",
+	[VIGIL_AT_CRED] = "cred (ids and capabilities)",
+	[VIGIL_AT_CAPABILITY] = "capability",
+	[VIGIL_AT_CHAR_BUF] = "char_buf (bytes)",
+	[VIGIL_AT_SOCK] = "sock (family, protocol, addresses, ports)",
+	[VIGIL_AT_SOCKADDR] = "sockaddr (family, address, port)",
+	[VIGIL_AT_SKB] = "skb (IP addresses, protocol, ports)",
 };
 
 static const char *const match_names[VIGIL_MK_COUNT] = {
@@ -36,6 +44,12 @@ static const char *const match_names[VIGIL_MK_COUNT] = {
 	[VIGIL_MK_INT_GT] = "greater than",
 	[VIGIL_MK_INT_LT] = "less than",
 	[VIGIL_MK_INT_MASK] = "has a bit of",
+	[VIGIL_MK_SADDR] = "source address in",
+	[VIGIL_MK_DADDR] = "destination address in",
+	[VIGIL_MK_SPORT] = "source port in",
+	[VIGIL_MK_DPORT] = "destination port in",
+	[VIGIL_MK_PROTOCOL] = "protocol in",
+	[VIGIL_MK_FAMILY] = "family in",
 };
 
 static const char *const attach_names[] = {
@@ -44,6 +58,7 @@ static const char *const attach_names[] = {
 	[VIGIL_ATTACH_KPROBE_SYSCALL] = "kprobe (syscall)",
 	[VIGIL_ATTACH_EXEC_TRACEPOINT] = "exec tracepoint",
 	[VIGIL_ATTACH_TRACEPOINT] = "tracepoint",
+	[VIGIL_ATTACH_RAW_TRACEPOINT] = "raw tracepoint",
 };
 
 void explain_features(struct vigil_kernel_features *kf, char *desc, size_t descsz)
@@ -160,13 +175,17 @@ void explain_plan(FILE *out, const struct vigil_policy *p, const struct vigil_pl
 
 		fprintf(out, "  hook %zu: %s\n", h, ph->src->call);
 		fprintf(out, "    runs as: %s on %s: %s\n",
-			ph->attach <= VIGIL_ATTACH_TRACEPOINT ? attach_names[ph->attach] : "?",
+			ph->attach <= VIGIL_ATTACH_RAW_TRACEPOINT ? attach_names[ph->attach] : "?",
 			ph->target, ph->how);
 		for (i = 0; i < cfg->nargs; i++) {
 			const struct vigil_hook_arg *ha = &cfg->args[i];
 
 			fprintf(out, "    arg %zu: index %u, %s", i, ph->src->args[i].index,
 				ha->type < VIGIL_AT_COUNT ? arg_names[ha->type] : "?");
+			if (ph->src->args[i].resolve && cfg->res[i].n)
+				fprintf(out, ", resolve \"%s\": %u step%s, then %u bytes",
+					ph->src->args[i].resolve, cfg->res[i].n,
+					cfg->res[i].n == 1 ? "" : "s", cfg->res[i].size);
 			if (ph->attach == VIGIL_ATTACH_TRACEPOINT)
 				fprintf(out, ", %u bytes at offset %u of the record%s%s", ha->width,
 					ha->off,

@@ -155,6 +155,8 @@ int cmd_policy_lint(int argc, char **argv)
 		fprintf(stderr, "vigil policy lint: out of memory\n");
 		return 1;
 	}
+	t.f.resolve_arg = host_facts_resolve_arg;
+	t.f.resolve_arg_ctx = hf;
 	for (i = optind; i < argc; i++)
 		rc |= lint_one(argv[i], host_facts_get(hf), &t, quiet);
 	host_facts_close(hf);

@@ -201,6 +201,12 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach at
 {
 	if (attach == VIGIL_ATTACH_TRACEPOINT)
 		return 0; /* laid out on the event's format by vigil_compile_tracepoint() */
+	if (attach == VIGIL_ATTACH_RAW_TRACEPOINT && a->index >= VIGIL_RAW_RET) {
+		fail(c, a->index_pos,
+		     "index %u: vigil reads the first %d arguments of a raw tracepoint", a->index,
+		     VIGIL_RAW_RET);
+		return -EINVAL;
+	}
 	memset(ha, 0, sizeof(*ha));
 	ha->index = (uint8_t)a->index;
 	if (vigil_arg_type_is_int(a->type)) {
@@ -250,6 +256,9 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach at
 	case VIGIL_ARG_SOCKADDR:
 		ha->type = VIGIL_AT_SOCKADDR;
 		break;
+	case VIGIL_ARG_SKB:
+		ha->type = VIGIL_AT_SKB;
+		return 0;
 	default:
 		fail(c, a->pos, "argument type \"%s\" is not supported by vigil yet",
 		     arg_type_name(a));
@@ -312,14 +321,16 @@ static bool is_str_arg(uint8_t t)
 
 static bool is_sock_arg(uint8_t t)
 {
-	return t == VIGIL_AT_SOCK || t == VIGIL_AT_SOCKADDR;
+	return t == VIGIL_AT_SOCK || t == VIGIL_AT_SOCKADDR || t == VIGIL_AT_SKB;
 }
 
 /* Path arguments whose file name (the dentry's) is the path's last
- * component.  Not linux_binprm: it also matches the name exec was given. */
+ * component; a linux_binprm's name as invoked ends in the same value's
+ * last component too (the kernel tests both names). */
 static bool has_leaf(uint8_t t)
 {
-	return t == VIGIL_AT_FILE || t == VIGIL_AT_PATH || t == VIGIL_AT_FD || t == VIGIL_AT_DENTRY;
+	return t == VIGIL_AT_FILE || t == VIGIL_AT_PATH || t == VIGIL_AT_FD ||
+	       t == VIGIL_AT_DENTRY || t == VIGIL_AT_LINUX_BINPRM;
 }
 
 /* The last component of an Equal value, for the kernel's name test before
@@ -387,7 +398,7 @@ static bool op_kind(enum vigil_op op, uint8_t t, uint8_t *kind, uint8_t *negate)
 		/* fallthrough */
 	case VIGIL_OP_DADDR:
 		*kind = VIGIL_MK_DADDR;
-		return t == VIGIL_AT_SOCK;
+		return t == VIGIL_AT_SOCK || t == VIGIL_AT_SKB;
 	case VIGIL_OP_NOT_SPORT:
 		*negate = 1;
 		/* fallthrough */
@@ -399,10 +410,10 @@ static bool op_kind(enum vigil_op op, uint8_t t, uint8_t *kind, uint8_t *negate)
 		/* fallthrough */
 	case VIGIL_OP_DPORT:
 		*kind = VIGIL_MK_DPORT;
-		return t == VIGIL_AT_SOCK;
+		return t == VIGIL_AT_SOCK || t == VIGIL_AT_SKB;
 	case VIGIL_OP_PROTOCOL:
 		*kind = VIGIL_MK_PROTOCOL;
-		return t == VIGIL_AT_SOCK;
+		return t == VIGIL_AT_SOCK || t == VIGIL_AT_SKB;
 	case VIGIL_OP_FAMILY:
 		*kind = VIGIL_MK_FAMILY;
 		return is_sock_arg(t);
@@ -765,6 +776,14 @@ static int choose_attach(struct cc *c, const struct vigil_hook *h, struct vigil_
 			(h->args[0].index == 0 && h->args[0].type == VIGIL_ARG_LINUX_BINPRM));
 	char lsm[128];
 
+	if (h->kind == VIGIL_HOOK_TRACEPOINT && h->raw) {
+		/* arguments of the prototype, read as a kprobe's (map_arg) */
+		ph->attach = VIGIL_ATTACH_RAW_TRACEPOINT;
+		snprintf(ph->target, sizeof(ph->target), "%s", h->call);
+		snprintf(ph->how, sizeof(ph->how), "raw tracepoint %.100s/%.100s",
+			 h->subsystem ? h->subsystem : "", h->call);
+		return 0;
+	}
 	if (h->kind == VIGIL_HOOK_TRACEPOINT) {
 		int ret = vigil_compile_tracepoint(c->p, f, h, ph, c->ds);
 
@@ -886,6 +905,33 @@ static int compile_return(struct cc *c, const struct vigil_hook *h, struct vigil
 	return 0;
 }
 
+/* resolve: the field path's offsets, from the kernel's types. */
+static int resolve_arg(struct cc *c, const struct vigil_hook *h, size_t i,
+		       struct vigil_hook_cfg *cfg)
+{
+	const struct vigil_arg *a = &h->args[i];
+	size_t len = strlen(c->path);
+	char why[256];
+	int ret = 0;
+
+	if (!a->resolve)
+		return 0;
+	snprintf(c->path + len, sizeof(c->path) - len, ".args[%zu].resolve", i);
+	if (!c->f->resolve_arg) {
+		fail(c, a->pos,
+		     "resolve \"%s\" cannot be followed here: the kernel's types (BTF) "
+		     "are not available",
+		     a->resolve);
+		ret = -EINVAL;
+	} else if (c->f->resolve_arg(c->f->resolve_arg_ctx, h, a->index, a->resolve, &cfg->res[i],
+				     why, sizeof(why))) {
+		fail(c, a->pos, "resolve \"%s\": %s", a->resolve, why);
+		ret = -EINVAL;
+	}
+	c->path[len] = 0;
+	return ret;
+}
+
 static void compile_hook(struct cc *c, const struct vigil_hook *h)
 {
 	struct vigil_plan_hook *ph = &c->plan->hooks[c->plan->nhooks];
@@ -919,7 +965,7 @@ static void compile_hook(struct cc *c, const struct vigil_hook *h)
 		if (map_arg(c, &h->args[i], ph->attach, &cfg->args[i]))
 			return;
 	for (i = 0; i < h->nargs; i++)
-		if (link_size_arg(c, h, i, cfg))
+		if (link_size_arg(c, h, i, cfg) || resolve_arg(c, h, i, cfg))
 			return;
 	if (compile_return(c, h, ph, &ret_slot))
 		return;

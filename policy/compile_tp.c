@@ -16,7 +16,8 @@
  *             (syscalls/sys_enter_*), kernel memory otherwise; or a
  *             __data_loc char[] field: bytes kept in the record itself
  * Anything else is refused with the field and its C type named.  Raw
- * tracepoints (raw: true, arguments from BTF) are refused as a whole.
+ * tracepoints (raw: true) are not laid out here: their arguments are those
+ * of the prototype, read as a kprobe's (compile.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -185,12 +186,6 @@ int vigil_compile_tracepoint(const struct vigil_policy *p, const struct vigil_ke
 		return t.err;
 	}
 	vigil_quote_str(ph->target, t.name, sizeof(t.name));
-	if (h->raw) {
-		say(&t, VIGIL_DIAG_ERROR, h->pos, "",
-		    "raw tracepoints (raw: true) are not supported by vigil yet; without raw, "
-		    "args[].index names a field of the tracepoint's format");
-		return t.err;
-	}
 	t.user_ptrs = !strcmp(subsys, "syscalls") && !strncmp(h->call, "sys_enter_", 10);
 	ret = field(&t, 0, &fl);
 	if (ret == -ENOENT) {

@@ -67,6 +67,11 @@ struct vigil_kernel_features {
 	/* A format that cannot be read is a warning, and the arguments are laid
 	 * out from their types alone (lint without root); else an error. */
 	bool tracepoint_unknown_ok;
+	/* An argument's resolve: path from the kernel's types: 0 and out
+	 * filled; -EINVAL with why filled.  NULL: resolve is refused. */
+	int (*resolve_arg)(void *ctx, const struct vigil_hook *h, unsigned index, const char *path,
+			   struct vigil_resolve *out, char *why, size_t whysz);
+	void *resolve_arg_ctx;
 };
 
 struct vigil_plan_hook {

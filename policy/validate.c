@@ -786,6 +786,12 @@ static void find_target(struct vctx *v, const struct vigil_hook *h, struct targe
 		t->exists = fact(k->has_lsm_hook, k->ctx, h->call);
 		return;
 	default:
+		if (h->raw) {
+			t->what = "raw tracepoint";
+			snprintf(t->name, sizeof(t->name), "%s", h->call);
+			t->exists = fact(k->has_raw_tracepoint, k->ctx, h->call);
+			return;
+		}
 		t->what = "tracepoint";
 		snprintf(t->name, sizeof(t->name), "%s/%s", h->subsystem ? h->subsystem : "",
 			 h->call);
@@ -816,7 +822,7 @@ static bool suggest_target(struct vctx *v, const struct vigil_hook *h, const str
 		}
 	}
 
-	if (!v->k->suggest || v->suggestions >= MAX_SUGGESTIONS)
+	if (!v->k->suggest || v->suggestions >= MAX_SUGGESTIONS || h->raw)
 		return false;
 	v->suggestions++;
 	if (v->k->suggest(v->k->ctx, h->kind, t->name, s, sizeof(s)) != 1)
@@ -851,6 +857,9 @@ static void check_target(struct vctx *v, const struct vigil_hook *h, int *nargs)
 			*nargs = fact(v->k->function_nargs, v->k->ctx, name);
 		} else if (h->kind == VIGIL_HOOK_KPROBE) {
 			*nargs = fact(v->k->function_nargs, v->k->ctx, t.name);
+		} else if (h->raw) {
+			snprintf(name, sizeof(name), "btf_trace_%s", h->call);
+			*nargs = fact(v->k->function_nargs, v->k->ctx, name);
 		}
 		return;
 	}
@@ -911,11 +920,13 @@ static void check_arg_index(struct vctx *v, const struct vigil_hook *h, const st
 	struct qbuf b;
 	size_t old;
 
-	if (nargs < 0 || a->index < (unsigned)nargs || h->kind == VIGIL_HOOK_TRACEPOINT)
+	if (nargs < 0 || a->index < (unsigned)nargs ||
+	    (h->kind == VIGIL_HOOK_TRACEPOINT && !h->raw))
 		return;
 	old = push(v, ".index");
-	err(v, a->index_pos, "index %u is out of range: %s has %d argument%s", a->index,
-	    q(&b, h->call), nargs, nargs == 1 ? "" : "s");
+	err(v, a->index_pos, "index %u is out of range: %s has %d argument%s%s", a->index,
+	    q(&b, h->call), nargs, nargs == 1 ? "" : "s",
+	    h->raw ? " (a raw tracepoint's, numbered from 0)" : "");
 	pop(v, old);
 }
 

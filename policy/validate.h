@@ -48,8 +48,11 @@ struct vigil_kernel_facts {
 	/* An LSM hook, such as "file_open" (BTF has bpf_lsm_file_open). */
 	int (*has_lsm_hook)(void *ctx, const char *hook);
 	int (*has_tracepoint)(void *ctx, const char *subsys, const char *event);
+	/* A raw tracepoint (raw: true), by its event name alone. */
+	int (*has_raw_tracepoint)(void *ctx, const char *event);
 	/* The number of arguments of a function (for LSM hooks it is asked
-	 * with "bpf_lsm_HOOK"), or -1 when unknown. */
+	 * with "bpf_lsm_HOOK", for raw tracepoints with "btf_trace_EVENT"),
+	 * or -1 when unknown. */
 	int (*function_nargs)(void *ctx, const char *name);
 	/* When path is, or goes through, a symbolic link: 1 and the resolved
 	 * path in out; 0 when it is not; -1 when unknown (missing file). */

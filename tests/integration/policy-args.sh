@@ -13,6 +13,10 @@
 # - an unlink kprobe with Override (run as the inode_unlink LSM hook)
 #   denies by dentry name;
 # - tcp_connect reports the sock (addresses, ports, state), DAddr/DPort;
+# - skb arguments of ip_local_out and ip6_output report the SYN's tuple,
+#   filtered by DPort, Family and DAddr;
+# - resolve follows a file's f_path.dentry.d_name.name to the name's bytes
+#   (two pointers read), matched as a string;
 # - a return probe on openat reports only the call that failed with ENOENT
 #   (matchReturnArgs), with its return value.
 # Every process the policies act on is the test's own poke helper.
@@ -188,6 +192,70 @@ spec:
         values: ["$ALLOW"]
 EOF
 
+pol skb-out <<EOF
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "skb-out"
+spec:
+  kprobes:
+  - call: "ip_local_out"
+    syscall: false
+    args:
+    - index: 2
+      type: "skb"
+    selectors:
+    - matchArgs:
+      - index: 2
+        operator: "DPort"
+        values: ["$ALLOW"]
+      - index: 2
+        operator: "Family"
+        values: ["AF_INET"]
+      matchBinaries:
+      - operator: "In"
+        values: ["$POKE"]
+  - call: "ip6_output"
+    syscall: false
+    args:
+    - index: 2
+      type: "skb"
+    selectors:
+    - matchArgs:
+      - index: 2
+        operator: "DPort"
+        values: ["$ALLOW"]
+      - index: 2
+        operator: "DAddr"
+        values: ["::1"]
+      matchBinaries:
+      - operator: "In"
+        values: ["$POKE"]
+EOF
+
+pol resolve-name <<EOF
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "resolve-name"
+spec:
+  kprobes:
+  - call: "security_file_open"
+    syscall: false
+    args:
+    - index: 0
+      type: "string"
+      resolve: "f_path.dentry.d_name.name"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "Equal"
+        values: ["vigil-resolve-probe"]
+      matchBinaries:
+      - operator: "In"
+        values: ["$POKE"]
+EOF
+
 pol open-ret <<EOF
 apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
@@ -234,7 +302,7 @@ if [ "$VIGIL_ENV" != vm ]; then
 fi
 
 set --
-for p in deny-port setuid-watch caps-open write-watch rate-open deny-unlink tcp-connect open-ret; do
+for p in deny-port setuid-watch caps-open write-watch rate-open deny-unlink tcp-connect skb-out resolve-name open-ret; do
 	set -- "$@" --tracing-policy "$T/$p.yaml"
 done
 # Files made before the policies load: a shell's redirection opens them too.
@@ -242,10 +310,12 @@ done
 : >"$T/rate-file"
 : >"$T/unlink-me"
 : >"$T/unlink-you"
+: >"$T/vigil-resolve-probe"
 start_vigild --export-filename "$EV" "$@" || { finish; exit 1; }
 deny4=$("$POKE" connect 127.0.0.1 $DENY)
 deny6=$("$POKE" connect ::1 $DENY)
 allow4=$("$POKE" connect 127.0.0.1 $ALLOW)
+allow6=$("$POKE" connect ::1 $ALLOW)
 "$POKE" setuid 4242 >/dev/null
 "$POKE" nocaps open "$T/caps-probe" >/dev/null
 "$POKE" open "$T/caps-probe" >/dev/null
@@ -254,6 +324,7 @@ allow4=$("$POKE" connect 127.0.0.1 $ALLOW)
 rate=$("$POKE" repeat 5 open "$T/rate-file" | grep -c '^ok$')
 unl=$("$POKE" unlink "$T/unlink-me")
 unl2=$("$POKE" unlink "$T/unlink-you")
+"$POKE" open "$T/vigil-resolve-probe" >/dev/null
 ret1=$("$POKE" open "$T/vigil-ret-probe")
 : >"$T/vigil-ret-probe"
 ret2=$("$POKE" open "$T/vigil-ret-probe")
@@ -303,6 +374,20 @@ check "tcp_connect reports the sock: family, protocol, addresses, ports, state" 
 	 (\$e[0].process_kprobe.args[0].sock_arg | .family == \"AF_INET\" and .type == \"SOCK_STREAM\" and
 	  .protocol == \"IPPROTO_TCP\" and .daddr == \"127.0.0.1\" and .saddr == \"127.0.0.1\" and
 	  .dport == $ALLOW and .sport > 0 and .state == \"TCP_SYN_SENT\")" "$EV"
+[ "$allow6" != EPERM ] && ok "an IPv6 connect to another port is not denied" ||
+	not_ok "an IPv6 connect to another port is not denied" "poke said $allow6"
+check "an skb reports the SYN's IP header and ports, IPv4 and IPv6, once each" \
+	"[.[] | select(.process_kprobe.policy_name == \"skb-out\")] as \$e | (\$e | length) == 2 and
+	 (\$e[0].process_kprobe | .function_name == \"ip_local_out\" and (.args[0].skb_arg |
+	  .family == \"AF_INET\" and .protocol == \"IPPROTO_TCP\" and .proto == 6 and
+	  .saddr == \"127.0.0.1\" and .daddr == \"127.0.0.1\" and .dport == $ALLOW and .sport > 0 and
+	  .len >= 40)) and
+	 (\$e[1].process_kprobe | .function_name == \"ip6_output\" and (.args[0].skb_arg |
+	  .family == \"AF_INET6\" and .protocol == \"IPPROTO_TCP\" and .saddr == \"::1\" and
+	  .daddr == \"::1\" and .dport == $ALLOW and .sport > 0 and .len >= 60))" "$EV"
+check "resolve reads a file's name through two pointers, and matches it" \
+	"[.[] | select(.process_kprobe.policy_name == \"resolve-name\")] as \$e | (\$e | length) == 1 and
+	 \$e[0].process_kprobe.args == [{string_arg: \"vigil-resolve-probe\"}]" "$EV"
 [ "$ret1 $ret2" = "ENOENT ok" ] && ok "the return probe's opens behave as without it" ||
 	not_ok "the return probe's opens behave as without it" "poke said $ret1, then $ret2"
 check "a return probe reports the failed open only, with its return value" \

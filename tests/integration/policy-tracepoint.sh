@@ -9,6 +9,9 @@
 # - with matchBinaries, only the named binary is killed;
 # - a __data_loc string (sched/sched_process_exec's filename) is read from
 #   the record;
+# - a raw tracepoint (raw: true, sched_process_exec) reads its prototype's
+#   arguments by index: the task's tgid through resolve, old_pid as an
+#   int, the binprm as its path;
 # - policies that cannot load (an event the kernel lacks, a type that does
 #   not fit its field) are refused with file:line:column, the field path
 #   and the reason, and `vigil policy lint` says the same.
@@ -125,16 +128,45 @@ spec:
         values:
         - "$T/bin/"
 EOF
+# Tetragon's rawtp example (the task's tgid by resolve, the binprm) with
+# old_pid too, filtered on the binprm.
+cat >"$T/tp-raw.yaml" <<EOF
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "tp-raw"
+spec:
+  tracepoints:
+  - subsystem: "sched"
+    event: "sched_process_exec"
+    raw: true
+    args:
+    - index: 0
+      type: "int"
+      resolve: "tgid"
+    - index: 1
+      type: "int"
+    - index: 2
+      type: "linux_binprm"
+    selectors:
+    - matchArgs:
+      - index: 2
+        operator: "Prefix"
+        values:
+        - "$T/bin/"
+EOF
 # Refused: loaded from a directory, each reported and skipped.
 sed 's/sys_enter_openat/sys_enter_nope/; s/"tp-post"/"bad-event"/' "$T/tp-post.yaml" \
 	>"$T/bad/bad-event.yaml"
 sed 's/type: "int32"/type: "string"/; s/"tp-post"/"bad-type"/' "$T/tp-post.yaml" \
 	>"$T/bad/bad-type.yaml"
+sed 's/index: 1$/index: 3/; s/"tp-raw"/"bad-raw"/' "$T/tp-raw.yaml" >"$T/bad/bad-raw.yaml"
 
 start_vigild --export-filename "$EV" --tracing-policy-dir "$T/bad" \
 	--tracing-policy "$T/tp-kill.yaml" --tracing-policy "$T/tp-post.yaml" \
 	--tracing-policy "$T/tp-mask.yaml" --tracing-policy "$T/tp-eq.yaml" \
-	--tracing-policy "$T/tp-bins.yaml" --tracing-policy "$T/tp-exec.yaml" || { finish; exit 1; }
+	--tracing-policy "$T/tp-bins.yaml" --tracing-policy "$T/tp-exec.yaml" \
+	--tracing-policy "$T/tp-raw.yaml" || { finish; exit 1; }
 "$CAT" "$T/kill/file" >/dev/null 2>&1 &
 kpid=$!
 { wait "$kpid"; } 2>/dev/null # no "Killed" from the shell
@@ -203,6 +235,12 @@ check "a __data_loc field (sched_process_exec's filename) reads as a string" \
 	  .process_tracepoint] | length == 1 and
 	 (.[0] | .subsys == \"sched\" and .event == \"sched_process_exec\" and
 	  .args == [{\"string_arg\": \"$CAT\"}, {\"int_arg\": $ppid_}])" "$EV"
+check "a raw tracepoint reads its prototype's arguments: the task's tgid (resolve), old_pid, the binprm" \
+	"[.[] | select(.process_tracepoint.policy_name == \"tp-raw\" and .process_tracepoint.process.pid == $ppid_) |
+	  .process_tracepoint] | length == 1 and
+	 (.[0] | .subsys == \"sched\" and .event == \"sched_process_exec\" and
+	  .args == [{\"int_arg\": $ppid_}, {\"int_arg\": $ppid_},
+	            {\"linux_binprm_arg\": {\"path\": \"$CAT\"}}])" "$EV"
 
 want_event="bad-event.yaml:8:12: spec.tracepoints[0].event: tracepoint \"syscalls/sys_enter_nope\" does not exist in this kernel"
 want_type="bad-type.yaml:15:13: spec.tracepoints[0].args[2].type: type \"string\" does not fit field 7 \"flags\" (int): a string is read from a char * or __data_loc char[] field"
@@ -216,6 +254,13 @@ if grep -qF "$T/bad/$want_type" "$T/stderr"; then
 	ok "vigild refuses a type that does not fit the tracepoint field, naming field and type"
 else
 	not_ok "vigild refuses a type that does not fit the tracepoint field, naming field and type" \
+		"$(cat "$T/stderr")"
+fi
+want_raw="bad-raw.yaml:14:14: spec.tracepoints[0].args[1].index: index 3 is out of range: \"sched_process_exec\" has 3 arguments (a raw tracepoint's, numbered from 0)"
+if grep -qF "$T/bad/$want_raw" "$T/stderr"; then
+	ok "vigild refuses a raw tracepoint index beyond its prototype, from the kernel's BTF"
+else
+	not_ok "vigild refuses a raw tracepoint index beyond its prototype, from the kernel's BTF" \
 		"$(cat "$T/stderr")"
 fi
 check "nothing of a refused policy reports" \
@@ -244,5 +289,13 @@ if grep -q "runs as: tracepoint on syscalls/sys_enter_openat" "$T/lint.out" &&
 	ok "--explain shows the tracepoint and where each field is read"
 else
 	not_ok "--explain shows the tracepoint and where each field is read" "$(cat "$T/lint.out" "$T/lint.err")"
+fi
+"$VIGIL" policy lint --explain "$T/tp-raw.yaml" >"$T/lint.out" 2>"$T/lint.err"
+if grep -q "runs as: raw tracepoint on sched_process_exec" "$T/lint.out" &&
+	grep -q "arg 0: index 0, integer, resolve \"tgid\": 1 step" "$T/lint.out" &&
+	grep -q "arg 2: index 2, linux_binprm" "$T/lint.out"; then
+	ok "--explain shows the raw tracepoint and its arguments"
+else
+	not_ok "--explain shows the raw tracepoint and its arguments" "$(cat "$T/lint.out" "$T/lint.err")"
 fi
 finish

@@ -445,6 +445,36 @@ static void test_socket_filters(void **state)
 	compiled_free(&c);
 }
 
+/* An skb is read for its IP header; the socket filters test it. */
+static void test_skb_filters(void **state)
+{
+	const char *yaml = POLICY_HEAD
+		"  kprobes:\n  - call: ip_local_out\n    syscall: false\n    args:\n"
+		"    - index: 2\n      type: skb\n"
+		"    selectors:\n    - matchArgs:\n"
+		"      - index: 2\n        operator: DAddr\n        values: [127.0.0.0/8]\n"
+		"      - index: 2\n        operator: NotDPort\n        values: [\"53\"]\n";
+	const struct vigil_hook_cfg *cfg;
+	const struct vigil_sel_arg *f;
+	struct compiled c;
+
+	(void)state;
+	compile_text(yaml, &vm_kernel, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	assert_int_equal(cfg->args[0].type, VIGIL_AT_SKB);
+	assert_int_equal(cfg->args[0].index, 2);
+	assert_int_equal(cfg->args[0].flags, 0);
+	f = cfg->sel[0].args;
+	assert_int_equal(f[0].kind, VIGIL_MK_DADDR);
+	assert_true(set_holds_v4(&c.plan, f[0].set, 127, 0, 0, 1));
+	assert_false(set_holds_v4(&c.plan, f[0].set, 10, 0, 0, 1));
+	assert_int_equal(f[1].kind, VIGIL_MK_DPORT);
+	assert_int_equal(f[1].negate, 1);
+	assert_true(set_holds_num(&c.plan, f[1].set, 53));
+	compiled_free(&c);
+}
+
 static void test_caps_rate_and_buffers(void **state)
 {
 	const char *yaml =
@@ -660,8 +690,66 @@ static void test_values_also_match_with_resolved_dirs(void **state)
 	assert_true(has_str(&c.plan, set, "/bin/sh", 32 + 8 * 8));
 	assert_true(has_str(&c.plan, set, "/usr/bin/sh", 32 + 8 * 12));
 	assert_true(has_str(&c.plan, set, "/bin/bash", 32 + 8 * 10));
-	/* three strings: bash's directory is no link in this fake */
-	assert_int_equal(c.plan.nstrs, 3);
+	/* and the last components, tested before the path is walked: one
+	 * "sh" for both spellings of /bin/sh */
+	set = (uint32_t)c.plan.hooks[0].cfg.sel[0].args[0].value;
+	assert_true(has_str(&c.plan, set, "sh", 32 + 8 * 3));
+	assert_true(has_str(&c.plan, set, "bash", 32 + 8 * 5));
+	/* five strings: bash's directory is no link in this fake */
+	assert_int_equal(c.plan.nstrs, 5);
+	compiled_free(&c);
+}
+
+static int fake_resolve_arg(void *ctx, const struct vigil_hook *h, unsigned index, const char *path,
+			    struct vigil_resolve *out, char *why, size_t whysz)
+{
+	(void)ctx;
+	assert_string_equal(h->call, "security_file_open");
+	assert_int_equal(index, 0);
+	if (strcmp(path, "f_path.dentry")) {
+		snprintf(why, whysz, "no member \"%s\" in struct file", path);
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->n = 1;
+	out->off[0] = 16;
+	out->size = 8;
+	return 0;
+}
+
+/* resolve: the offsets come from the kernel's types (a callback here); a
+ * path they cannot follow, or no types at all, is refused at the arg. */
+static void test_resolve(void **state)
+{
+	static const char head[] = POLICY_HEAD
+		"  kprobes:\n  - call: security_file_open\n    syscall: false\n    args:\n"
+		"    - index: 0\n      type: dentry\n      resolve: ";
+	struct vigil_kernel_features f = vm_kernel;
+	char yaml[512], buf[512];
+	struct compiled c;
+
+	(void)state;
+	f.resolve_arg = fake_resolve_arg;
+	snprintf(yaml, sizeof(yaml), "%s%s\n", head, "f_path.dentry");
+	compile_text(yaml, &f, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(c.plan.hooks[0].cfg.res[0].n, 1);
+	assert_int_equal(c.plan.hooks[0].cfg.res[0].off[0], 16);
+	assert_int_equal(c.plan.hooks[0].cfg.res[0].size, 8);
+	compiled_free(&c);
+	snprintf(yaml, sizeof(yaml), "%s%s\n", head, "f_pth");
+	compile_text(yaml, &f, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:10:7: spec.kprobes[0].args[0].resolve: resolve \"f_pth\": no "
+			    "member \"f_pth\" "
+			    "in struct file");
+	compiled_free(&c);
+	compile_text(yaml, &vm_kernel, &c);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:10:7: spec.kprobes[0].args[0].resolve: resolve \"f_pth\" "
+			    "cannot be followed "
+			    "here: the kernel's types (BTF) are not available");
 	compiled_free(&c);
 }
 
@@ -692,12 +780,14 @@ int main(void)
 		cmocka_unit_test(test_ten_thousand_values),
 		cmocka_unit_test(test_ranges_are_prefix_blocks),
 		cmocka_unit_test(test_socket_filters),
+		cmocka_unit_test(test_skb_filters),
 		cmocka_unit_test(test_caps_rate_and_buffers),
 		cmocka_unit_test(test_char_buf_needs_its_size),
 		cmocka_unit_test(test_error_path_counts_per_list),
 		cmocka_unit_test(test_return_probe),
 		cmocka_unit_test(test_follow_flags),
 		cmocka_unit_test(test_values_also_match_with_resolved_dirs),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_lsm_hook_names),
 	};
 

@@ -272,6 +272,106 @@ static void test_json_new_argument_types(void **state)
 	free(s);
 }
 
+/* skb: the IP header's tuple and the skb's own fields; a packet that is not
+ * IP has only those. */
+static void test_json_skb(void **state)
+{
+	struct vigil_skb_info v4 = {
+		.family = 2,
+		.protocol = 17,
+		.sport = 5353,
+		.dport = 53,
+		.len = 61,
+		.hash = 0xdeadbeef,
+		.mark = 7,
+		.saddr = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 },
+		.daddr = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 53 },
+	};
+	struct vigil_skb_info v6 = { .family = 10,
+				     .protocol = 6,
+				     .sport = 1,
+				     .dport = 443,
+				     .saddr = { [15] = 1 },
+				     .daddr = { 0xfd, [15] = 2 } };
+	struct vigil_skb_info other = { .len = 42, .priority = 3 };
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_KPROBE,
+		.policy_name = "p",
+		.function_name = "ip_local_out",
+		.action = VIGIL_ACTION_POST,
+		.nargs = 3,
+		.args = {
+			{ .type = VIGIL_AT_SKB, .bin = &v4, .bin_len = sizeof(v4) },
+			{ .type = VIGIL_AT_SKB, .bin = &v6, .bin_len = sizeof(v6) },
+			{ .type = VIGIL_AT_SKB, .bin = &other, .bin_len = sizeof(other) },
+		},
+	};
+	char *s = encode(&pol, false);
+	struct json_object *root = json_tokener_parse(s), *k, *v;
+
+	(void)state;
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "process_kprobe", &k));
+	assert_true(json_object_object_get_ex(k, "args", &v));
+	assert_string_equal(
+		json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+		"[{\"skb_arg\":{\"hash\":3735928559,\"len\":61,\"mark\":7,"
+		"\"saddr\":\"127.0.0.1\",\"daddr\":\"127.0.0.53\",\"sport\":5353,\"dport\":53,"
+		"\"proto\":17,\"protocol\":\"IPPROTO_UDP\",\"family\":\"AF_INET\"}},"
+		"{\"skb_arg\":{\"saddr\":\"::1\",\"daddr\":\"fd00::2\",\"sport\":1,\"dport\":443,"
+		"\"proto\":6,\"protocol\":\"IPPROTO_TCP\",\"family\":\"AF_INET6\"}},"
+		"{\"skb_arg\":{\"len\":42,\"priority\":3}}]");
+	json_object_put(root);
+	free(s);
+}
+
+/* The compact line shows sockets as "proto SRC -> DST", a sockaddr as its
+ * address, a cred as its ids and bytes escaped. */
+static void test_compact_struct_args(void **state)
+{
+	struct vigil_sock_info sock = {
+		.family = 2,
+		.protocol = 6,
+		.sport = 40312,
+		.dport = 443,
+		.saddr = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 },
+		.daddr = { [10] = 0xff, [11] = 0xff, 1, 1, 1, 1 },
+	};
+	struct vigil_skb_info skb = { .family = 10,
+				      .protocol = 17,
+				      .sport = 9,
+				      .dport = 53,
+				      .saddr = { [15] = 1 },
+				      .daddr = { [15] = 1 } };
+	struct vigil_sock_info sa = { .family = 2,
+				      .sport = 80,
+				      .saddr = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 } };
+	struct vigil_creds cred = { .uid = 1000, .gid = 100 };
+	static const char bytes[] = { 'a', '\n', 0, 0x1b };
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_KPROBE,
+		.policy_name = "p",
+		.function_name = "f",
+		.action = VIGIL_ACTION_POST,
+		.nargs = 5,
+		.args = {
+			{ .type = VIGIL_AT_SOCK, .bin = &sock, .bin_len = sizeof(sock), .str = "" },
+			{ .type = VIGIL_AT_SKB, .bin = &skb, .bin_len = sizeof(skb), .str = "" },
+			{ .type = VIGIL_AT_SOCKADDR, .bin = &sa, .bin_len = sizeof(sa), .str = "" },
+			{ .type = VIGIL_AT_CRED, .bin = &cred, .bin_len = sizeof(cred), .str = "" },
+			{ .type = VIGIL_AT_CHAR_BUF, .bin = bytes, .bin_len = 4, .str = "" },
+		},
+	};
+	char *s = encode(&pol, true);
+
+	(void)state;
+	assert_string_equal(s, "🔍 kprobe  n1 /bin/sh f tcp 10.0.0.1:40312 -> 1.1.1.1:443 "
+			       "udp [::1]:9 -> [::1]:53 127.0.0.1:80 "
+			       "uid=1000 euid=0 gid=100 egid=0 \"a\\x0a\\x00\\x1b\"\n");
+	free(s);
+}
+
 static void test_json_lsm_and_compact(void **state)
 {
 	struct vigil_out_policy pol = {
@@ -321,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_decode_refuses_malformed),
 		cmocka_unit_test(test_decode_binary_records),
 		cmocka_unit_test(test_json_kprobe),
+		cmocka_unit_test(test_json_skb),
+		cmocka_unit_test(test_compact_struct_args),
 		cmocka_unit_test(test_json_lsm_and_compact),
 		cmocka_unit_test(test_json_new_argument_types),
 		cmocka_unit_test(test_action_names),

@@ -110,9 +110,10 @@ static void compile_text(const char *yaml, const struct vigil_kernel_features *f
 	"twenty_eight_bytes_or_more_xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 static const struct policy_case cases[] = {
-	{ "raw_refused", H TPS TP("sched", "sched_process_exec") "    raw: true\n",
-	  "t.yaml:7:5: spec.tracepoints[0]: raw tracepoints (raw: true) are not supported by "
-	  "vigil yet; without raw, args[].index names a field of the tracepoint's format" },
+	{ "raw_index_beyond_what_is_read",
+	  H TPS TP("sched", "sched_process_exec") "    raw: true\n    args:\n" ARG(7, "int"),
+	  "t.yaml:11:14: spec.tracepoints[0]: index 7: vigil reads the first 7 arguments of a "
+	  "raw tracepoint" },
 	{ "unknown_event", H TPS TP("syscalls", "sys_enter_nope"),
 	  "t.yaml:8:12: spec.tracepoints[0].event: tracepoint \"syscalls/sys_enter_nope\" does "
 	  "not exist in this kernel" },
@@ -245,6 +246,37 @@ static void test_openat_layout(void **state)
 	assert_int_equal(ph->cfg.sel[0].actions, VIGIL_ACTION_POST);
 	assert_int_equal(c.plan.nstrs, 1);
 	assert_memory_equal(c.plan.strs[0].s, "/etc/", 5);
+	compiled_free(&c);
+}
+
+/* raw: true reads the prototype's arguments by index, as a kprobe does:
+ * Tetragon's rawtp example with an int and a linux_binprm. */
+static void test_raw_tracepoint(void **state)
+{
+	static const char yaml[] = H TPS EXEC "    raw: true\n    args:\n" ARG(1, "int")
+		ARG(2, "linux_binprm") "    selectors:\n"
+				       "    - matchArgs:\n"
+				       "      - index: 2\n"
+				       "        operator: Postfix\n"
+				       "        values: [/true]\n";
+	const struct vigil_plan_hook *ph;
+	struct compiled c;
+
+	(void)state;
+	compile_text(yaml, &host, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(c.ds.n, 0);
+	ph = &c.plan.hooks[0];
+	assert_int_equal(ph->attach, VIGIL_ATTACH_RAW_TRACEPOINT);
+	assert_int_equal(ph->cfg.attach, VIGIL_ATTACH_RAW_TRACEPOINT);
+	assert_string_equal(ph->target, "sched_process_exec");
+	assert_string_equal(ph->how, "raw tracepoint sched/sched_process_exec");
+	assert_int_equal(ph->cfg.nargs, 2);
+	/* the index is the argument's position, kernel memory */
+	assert_arg(&ph->cfg.args[0], VIGIL_AT_INT, 1, 0, 4, VIGIL_ARG_F_SIGNED);
+	assert_arg(&ph->cfg.args[1], VIGIL_AT_LINUX_BINPRM, 2, 0, 0, 0);
+	assert_int_equal(ph->cfg.sel[0].args[0].slot, 1);
+	assert_int_equal(ph->cfg.sel[0].args[0].kind, VIGIL_MK_STR_POSTFIX);
 	compiled_free(&c);
 }
 
@@ -409,6 +441,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_openat_layout),
+		cmocka_unit_test(test_raw_tracepoint),
 		cmocka_unit_test(test_tetragon_fixture),
 		cmocka_unit_test(test_data_loc_and_binaries),
 		cmocka_unit_test(test_lint_without_root_warns),

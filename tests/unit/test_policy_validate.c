@@ -49,6 +49,7 @@ static const struct named functions[] = {
 	{ "bpf_lsm_file_open", 1 },
 	{ "bpf_lsm_bprm_check_security", 1 },
 	{ "bpf_lsm_socket_connect", 3 },
+	{ "btf_trace_sched_process_exec", 3 }, /* a raw tracepoint's prototype */
 };
 
 static const char *const lsm_hooks[] = { "file_open", "bprm_check_security", "socket_connect" };
@@ -89,6 +90,12 @@ static int fake_has_tracepoint(void *ctx, const char *subsys, const char *event)
 		if (strcmp(tracepoints[i], name) == 0)
 			return 1;
 	return 0;
+}
+
+static int fake_has_raw_tracepoint(void *ctx, const char *event)
+{
+	(void)ctx;
+	return strcmp(event, "sched_process_exec") == 0 || strcmp(event, "sys_enter") == 0;
 }
 
 static int fake_nargs(void *ctx, const char *name)
@@ -145,6 +152,7 @@ static const struct vigil_kernel_facts fake = {
 	.has_function = fake_has_function,
 	.has_lsm_hook = fake_has_lsm_hook,
 	.has_tracepoint = fake_has_tracepoint,
+	.has_raw_tracepoint = fake_has_raw_tracepoint,
 	.function_nargs = fake_nargs,
 	.readlink = fake_readlink,
 	.suggest = fake_suggest,
@@ -299,7 +307,8 @@ static const struct policy_case cases[] = {
 	    " type: int\n    selectors:\n    - matchArgs:\n      - index: 0\n        operator: "
 	    "SAddr\n        values: [\"10.0.0.1\"]\n",
 	  "t.yaml:15:19: spec.kprobes[0].selectors[0].matchArgs[0].operator: operator \"SAddr\" "
-	  "does not apply to an argument of type \"int\" (it applies to sock, socket, sockaddr, skb)" },
+	  "does not apply to an argument of type \"int\" (it applies to sock, socket, sockaddr, "
+	  "skb)" },
 	{ "daddr_on_sockaddr",
 	  H "  lsmhooks:\n  - hook: socket_connect\n    args:\n    - index: 1\n      type: "
 	    "sockaddr\n    selectors:\n    - matchArgs:\n      - index: 1\n        operator: "
@@ -325,7 +334,8 @@ static const struct policy_case cases[] = {
 	    "selectors:\n    - matchArgs:\n      - index: 0\n        operator: SPort\n        "
 	    "values: [\"22\"]\n",
 	  "t.yaml:14:19: spec.lsmhooks[0].selectors[0].matchArgs[0].operator: operator \"SPort\" "
-	  "does not apply to an argument of type \"file\" (it applies to sock, socket, sockaddr, skb)" },
+	  "does not apply to an argument of type \"file\" (it applies to sock, socket, sockaddr, "
+	  "skb)" },
 	{ "equal_on_sock",
 	  H "  kprobes:\n  - call: tcp_connect\n    syscall: false\n    args:\n    - index: 0\n    "
 	    "  type: sock\n    selectors:\n    - matchArgs:\n      - index: 0\n        operator: "
@@ -738,6 +748,16 @@ static const struct policy_case cases[] = {
 	  H "  lsmhooks:\n  - hook: socket_connect\n    args:\n    - index: 3\n      type: int\n",
 	  "t.yaml:9:14: spec.lsmhooks[0].args[0].index: index 3 is out of range: "
 	  "\"socket_connect\" has 3 arguments" },
+	{ "arg_index_beyond_raw_tracepoint",
+	  H
+	  "  tracepoints:\n  - subsystem: sched\n    event: sched_process_exec\n    raw: true\n"
+	  "    args:\n    - index: 2\n      type: linux_binprm\n    - index: 3\n      type: int\n",
+	  "t.yaml:13:14: spec.tracepoints[0].args[1].index: index 3 is out of range: "
+	  "\"sched_process_exec\" has 3 arguments (a raw tracepoint's, numbered from 0)" },
+	{ "raw_tracepoint_missing",
+	  H "  tracepoints:\n  - subsystem: syscalls\n    event: sys_enter_openat\n    raw: true\n",
+	  "t.yaml:8:12: spec.tracepoints[0].event: raw tracepoint \"sys_enter_openat\" does not "
+	  "exist in this kernel" },
 	{ "size_arg_index",
 	  H "  kprobes:\n  - call: sys_write\n    args:\n    - index: 1\n      type: char_buf\n    "
 	    "  sizeArgIndex: 4\n    - index: 0\n      type: int\n      sizeArgIndex: 1\n",

@@ -9,7 +9,10 @@
  *   LSM hook      BTF FUNC bpf_lsm_HOOK
  *   tracepoint    tracefs events/SUBSYS/EVENT, else BTF btf_trace_EVENT or
  *                 struct trace_event_raw_EVENT (absence there is unknown)
- *   nargs         vlen of the FUNC's prototype; for a system call wrapper
+ *   raw tp        BTF btf_trace_EVENT
+ *   nargs         vlen of the FUNC's prototype; for a raw tracepoint
+ *                 (btf_trace_EVENT) that of its prototype but the first
+ *                 (the tracepoint's data); for a system call wrapper
  *                 that of __do_sys_X or __se_sys_X, else the fields of
  *                 tracefs syscalls/sys_enter_X/format
  *   readlink      realpath(3), compared with the path made canonical
@@ -29,6 +32,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "btf_resolve.h"
 #include "kernel_facts.h"
 #include "suggest.h"
 
@@ -222,6 +226,22 @@ static int has_tracepoint(void *ctx, const char *subsys, const char *event)
 	return -1; /* system call events and shared classes have neither */
 }
 
+/* Raw tracepoints are the kernel's trace points themselves, each with a
+ * btf_trace_EVENT typedef; syscalls/sys_enter_X has none (it is an event
+ * of the raw tracepoint sys_enter). */
+static int has_raw_tracepoint(void *ctx, const char *event)
+{
+	struct host_facts *hf = ctx;
+	char name[160];
+
+	if (!hf->btf)
+		return -1;
+	if (!component_ok(event))
+		return 0;
+	snprintf(name, sizeof(name), "btf_trace_%s", event);
+	return btf_has(hf, name, BTF_KIND_TYPEDEF) ? 1 : 0;
+}
+
 static int btf_nargs(struct host_facts *hf, const char *name)
 {
 	const struct btf_type *t;
@@ -263,6 +283,23 @@ static int syscall_format_nargs(struct host_facts *hf, const char *base)
 	return n;
 }
 
+/* A raw tracepoint's arguments: its btf_trace_EVENT typedef points to a
+ * prototype whose first parameter is the tracepoint's private data. */
+static int raw_tp_nargs(struct host_facts *hf, const char *name)
+{
+	const struct btf_type *t;
+	int id = btf__find_by_name_kind(hf->btf, name, BTF_KIND_TYPEDEF);
+
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(hf->btf, (__u32)id);
+	t = t ? btf__type_by_id(hf->btf, t->type) : NULL;
+	t = t && btf_is_ptr(t) ? btf__type_by_id(hf->btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 1)
+		return -1;
+	return btf_vlen(t) - 1;
+}
+
 static int function_nargs(void *ctx, const char *name)
 {
 	struct host_facts *hf = ctx;
@@ -272,6 +309,8 @@ static int function_nargs(void *ctx, const char *name)
 
 	if (!hf->btf)
 		return -1;
+	if (!strncmp(name, "btf_trace_", 10))
+		return raw_tp_nargs(hf, name);
 	base = wrapper_base(name);
 	if (!base)
 		return btf_nargs(hf, name);
@@ -419,6 +458,7 @@ struct host_facts *host_facts_open(void)
 {
 	static const char *const tracefs[] = { "/sys/kernel/tracing/events",
 					       "/sys/kernel/debug/tracing/events" };
+	libbpf_print_fn_t print;
 	struct host_facts *hf;
 	struct stat st;
 	size_t i;
@@ -426,8 +466,9 @@ struct host_facts *host_facts_open(void)
 	hf = calloc(1, sizeof(*hf));
 	if (!hf)
 		return NULL;
-	libbpf_set_print(NULL);		   /* a missing BTF is a fact, not a message */
+	print = libbpf_set_print(NULL);	   /* a missing BTF is a fact, not a message */
 	hf->btf = btf__load_vmlinux_btf(); /* libbpf 1.x: NULL and errno when absent */
+	libbpf_set_print(print);
 	if (hf->btf)
 		index_funcs(hf);
 	for (i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
@@ -441,6 +482,7 @@ struct host_facts *host_facts_open(void)
 		.has_function = has_function,
 		.has_lsm_hook = has_lsm_hook,
 		.has_tracepoint = has_tracepoint,
+		.has_raw_tracepoint = has_raw_tracepoint,
 		.function_nargs = function_nargs,
 		.readlink = host_readlink,
 		.suggest = suggest,
@@ -465,4 +507,69 @@ void host_facts_close(struct host_facts *hf)
 	free(hf->funcs);
 	btf__free(hf->btf);
 	free(hf);
+}
+
+/* The prototype of the function a hook's arguments are those of; *skip is
+ * how many leading parameters its arguments do not count (a raw
+ * tracepoint's private data). */
+static const struct btf_type *hook_proto(struct host_facts *hf, const struct vigil_hook *h,
+					 unsigned *skip, char *why, size_t whysz)
+{
+	const struct btf_type *t = NULL;
+	char name[160];
+	int id = -1;
+
+	*skip = 0;
+	if (h->kind == VIGIL_HOOK_KPROBE && !h->syscall) {
+		id = func_id(hf, h->call);
+	} else if (h->kind == VIGIL_HOOK_LSM) {
+		snprintf(name, sizeof(name), "bpf_lsm_%s", h->call);
+		id = func_id(hf, name);
+	} else if (h->kind == VIGIL_HOOK_TRACEPOINT && h->raw) {
+		snprintf(name, sizeof(name), "btf_trace_%s", h->call);
+		id = btf__find_by_name_kind(hf->btf, name, BTF_KIND_TYPEDEF);
+		t = id >= 0 ? btf__type_by_id(hf->btf, (__u32)id) : NULL;
+		t = t ? btf__type_by_id(hf->btf, t->type) : NULL; /* the pointer */
+		id = t && btf_is_ptr(t) ? (int)t->type : -1;
+		*skip = 1;
+	} else {
+		snprintf(why, whysz,
+			 "resolve reads kernel structures: it needs a kernel function, "
+			 "an LSM hook or a raw tracepoint (raw: true), not %s",
+			 h->kind == VIGIL_HOOK_KPROBE ? "a system call's arguments"
+						      : "a tracepoint's fields");
+		return NULL;
+	}
+	if (id >= 0) {
+		t = btf__type_by_id(hf->btf, (__u32)id);
+		if (t && btf_is_func(t))
+			t = btf__type_by_id(hf->btf, t->type);
+	}
+	if (!t || !btf_is_func_proto(t)) {
+		snprintf(why, whysz, "the kernel's BTF has no prototype for %s", h->call);
+		return NULL;
+	}
+	return t;
+}
+
+int host_facts_resolve_arg(void *ctx, const struct vigil_hook *h, unsigned index, const char *path,
+			   struct vigil_resolve *out, char *why, size_t whysz)
+{
+	struct host_facts *hf = ctx;
+	const struct btf_type *proto;
+	unsigned skip;
+
+	if (!hf->btf) {
+		snprintf(why, whysz, "resolve needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
+		return -EINVAL;
+	}
+	proto = hook_proto(hf, h, &skip, why, whysz);
+	if (!proto)
+		return -EINVAL;
+	if (index + skip >= btf_vlen(proto)) {
+		snprintf(why, whysz, "%s has no argument %u", h->call, index);
+		return -EINVAL;
+	}
+	return vigil_btf_resolve(hf->btf, btf_params(proto)[index + skip].type, path, out, why,
+				 whysz);
 }

@@ -4,9 +4,10 @@
  * (policy/validate.h) from the kernel's BTF, tracefs, /proc/kallsyms and
  * the file system.  No privileges needed: what cannot be read is unknown.
  */
-#ifndef VIGIL_CLI_KERNEL_FACTS_H
-#define VIGIL_CLI_KERNEL_FACTS_H
+#ifndef VIGIL_KERNEL_FACTS_H
+#define VIGIL_KERNEL_FACTS_H
 
+#include "plan.h"
 #include "validate.h"
 
 struct host_facts;
@@ -19,5 +20,12 @@ void host_facts_close(struct host_facts *hf);
 
 /* The callbacks, bound to hf. */
 const struct vigil_kernel_facts *host_facts_get(struct host_facts *hf);
+
+/* struct vigil_kernel_features.resolve_arg, ctx a struct host_facts: the
+ * argument's type from the hook's prototype in BTF (a kernel function,
+ * bpf_lsm_HOOK, a raw tracepoint's btf_trace_EVENT), then
+ * vigil_btf_resolve(). */
+int host_facts_resolve_arg(void *ctx, const struct vigil_hook *h, unsigned index, const char *path,
+			   struct vigil_resolve *out, char *why, size_t whysz);
 
 #endif
