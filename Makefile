@@ -16,11 +16,20 @@ RUN_ARGS ?=
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
+# protobuf-c: the C code of the API's messages is generated at build time
+# (see "API" below).  PROTOBUF_C__NO_DEPRECATED: the deprecated fields the
+# API still fills for older clients are plain fields to C.
+PROTOC_C ?= protoc-c
+PROTOBUF_C_CFLAGS := $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
+PROTOBUF_C_LIBS   := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
+API_GEN := $(BUILD)/api-gen
+
 CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-Ibpf-lsm -Iagent -Ipolicy -I$(BUILD)/bpf -MMD -MP
+	-Ibpf-lsm -Iagent -Ipolicy -Iapi -I$(BUILD)/bpf -I$(API_GEN) \
+	-DPROTOBUF_C__NO_DEPRECATED $(PROTOBUF_C_CFLAGS) -MMD -MP
 CFLAGS   ?= -O2
-LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv
-CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv
+LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv $(PROTOBUF_C_LIBS)
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv $(PROTOBUF_C_LIBS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -41,6 +50,19 @@ AGENT_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(AGENT_CORE_SRCS))
 POLICY_SRCS     := $(wildcard policy/*.c)
 POLICY_OBJS     := $(patsubst %.c,$(BUILD)/obj/%.o,$(POLICY_SRCS))
 POLICY_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(POLICY_SRCS))
+
+# The API: the .proto files under api/ (package tetragon, and the few
+# well-known google.protobuf types it uses), compiled by protoc-c into
+# $(API_GEN) (never committed), and api/*.c: messages built from events,
+# protojson.  Linked into vigild, the CLI, the unit tests and the fuzzers.
+API_PROTOS   := $(wildcard api/google/protobuf/*.proto api/tetragon/*.proto)
+API_GEN_SRCS := $(patsubst api/%.proto,$(API_GEN)/%.pb-c.c,$(API_PROTOS))
+API_GEN_HDRS := $(API_GEN_SRCS:.c=.h)
+API_SRCS     := $(wildcard api/*.c)
+API_OBJS     := $(patsubst %.c,$(BUILD)/obj/%.o,$(API_SRCS)) \
+	$(patsubst $(API_GEN)/%.c,$(BUILD)/obj/api-gen/%.o,$(API_GEN_SRCS))
+API_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(API_SRCS)) \
+	$(patsubst $(API_GEN)/%.c,$(BUILD)/san/api-gen/%.o,$(API_GEN_SRCS))
 
 # The CLI: every cli/*.c; vigil.c holds main.
 CLI_SRCS := $(wildcard cli/*.c)
@@ -87,12 +109,30 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests-san $(BUILD)/bench-bin $(BUILD)/test-bin:
 	mkdir -p $@
 
-# --- user space ------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c | $(BPF_SKELS)
+# --- API: protobuf-c code generated from api/**/*.proto ---------------------
+# One protoc-c run writes every .pb-c.c and .pb-c.h; the stamp stands for them.
+$(API_GEN)/.stamp: $(API_PROTOS)
+	@mkdir -p $(API_GEN)
+	$(PROTOC_C) -Iapi --c_out=$(API_GEN) $(API_PROTOS)
+	touch $@
+
+$(API_GEN_SRCS) $(API_GEN_HDRS): $(API_GEN)/.stamp ;
+
+$(BUILD)/obj/api-gen/%.o: $(API_GEN)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/san/%.o: %.c | $(BPF_SKELS)
+$(BUILD)/san/api-gen/%.o: $(API_GEN)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
+
+# --- user space ------------------------------------------------------------
+# Every object waits for the skeletons and the generated API headers.
+$(BUILD)/obj/%.o: %.c | $(BPF_SKELS) $(API_GEN)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c | $(BPF_SKELS) $(API_GEN)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
 
@@ -108,12 +148,22 @@ $(BUILD)/libvigil-policy.a: $(POLICY_OBJS)
 $(BUILD)/libvigil-policy-san.a: $(POLICY_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
+# The API library comes before the agent core in links: it uses the
+# encoders' helpers.
+$(BUILD)/libvigil-api.a: $(API_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libvigil-api-san.a: $(API_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
+		$(BUILD)/libvigil-policy.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The CLI takes vigild's kernel probe and policy features from the agent
 # core (lint --explain).
-$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
+$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
+		$(BUILD)/libvigil-policy.a
 	$(CC) $(CFLAGS) -o $@ $^ $(CLI_LDLIBS)
 
 $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin
@@ -131,12 +181,12 @@ $(BPF_TEST_BINS): $(BUILD)/test-bin/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libvi
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-agent.a \
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
 		$(BUILD)/libvigil-policy.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-agent-san.a \
-		$(BUILD)/libvigil-policy-san.a | $(BUILD)/tests-san
+$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-api-san.a \
+		$(BUILD)/libvigil-agent-san.a $(BUILD)/libvigil-policy-san.a | $(BUILD)/tests-san
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
@@ -166,16 +216,26 @@ FUZZ_CORPORA := $(patsubst %,$(BUILD)/fuzz/corpus-%.seeded,$(FUZZ_TARGETS))
 FUZZ_SEEDERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/seeds_*.c))
 AGENT_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(AGENT_CORE_SRCS))
 POLICY_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(POLICY_SRCS))
+API_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(API_SRCS)) \
+	$(patsubst $(API_GEN)/%.c,$(BUILD)/fuzz-obj/api-gen/%.o,$(API_GEN_SRCS))
 
 .PHONY: fuzz fuzz-build
 
 $(BUILD)/fuzz:
 	mkdir -p $@
 
-$(BUILD)/fuzz-obj/%.o: %.c | $(BPF_SKELS)
+$(BUILD)/fuzz-obj/%.o: %.c | $(BPF_SKELS) $(API_GEN)/.stamp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 		-c $< -o $@
+
+$(BUILD)/fuzz-obj/api-gen/%.o: $(API_GEN)/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-c $< -o $@
+
+$(BUILD)/libvigil-api-fuzz.a: $(API_FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libvigil-agent-fuzz.a: $(AGENT_FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -183,13 +243,18 @@ $(BUILD)/libvigil-agent-fuzz.a: $(AGENT_FUZZ_OBJS)
 $(BUILD)/libvigil-policy-fuzz.a: $(POLICY_FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-agent-fuzz.a \
-		$(BUILD)/libvigil-policy-fuzz.a | $(BUILD)/fuzz
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-api-fuzz.a \
+		$(BUILD)/libvigil-agent-fuzz.a $(BUILD)/libvigil-policy-fuzz.a | $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
-# Seed generators are plain host programs.
+# Seed generators are plain host programs; seeds_pb packs messages with the
+# generated API code.
 $(BUILD)/fuzz/seeds_%: tests/fuzz/seeds_%.c | $(BUILD)/fuzz
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+$(BUILD)/fuzz/seeds_pb: tests/fuzz/seeds_pb.c $(BUILD)/libvigil-api.a | $(BUILD)/fuzz \
+		$(API_GEN)/.stamp
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $^ $(PROTOBUF_C_LIBS)
 
 # Seeds are (re)written over the corpus; what the fuzzer added stays.
 $(BUILD)/fuzz/corpus-%.seeded: $(FUZZ_SEEDERS) | $(BUILD)/fuzz

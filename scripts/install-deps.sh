@@ -3,12 +3,15 @@
 # Idempotent: when every package is present it changes nothing and prints one line.
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of Debian 12's clang 14
 # (make fuzz, and the fuzz suite of make check).
+# protobuf-c-compiler, libprotobuf-c-dev: the API's messages (protoc-c generates
+# their C code at build time); libgrpc-dev: the gRPC C core the API is served on.
 set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
 qemu-system-x86 busybox-static cpio gzip \
-libclang-rt-14-dev"
+libclang-rt-14-dev \
+protobuf-c-compiler libprotobuf-c-dev libgrpc-dev"
 
 # Benchmark-only packages, pulled in with --bench.
 BENCH_PKGS="auditd bpftrace"
