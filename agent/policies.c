@@ -92,6 +92,7 @@ void vigil_policy_features(const struct vigil_features *feats,
 	out->override_return = false;
 	out->exec_tracepoint = feats->f[VIGIL_FEAT_TP_BTF].available;
 	out->signal = feats->f[VIGIL_FEAT_SEND_SIGNAL].available;
+	out->cgroup_connect = feats->f[VIGIL_FEAT_CGROUP].available;
 	memcpy(out->host_ns, host_ns, sizeof(out->host_ns));
 	out->syscall_prefix = SYSCALL_PREFIX;
 	out->resolve = resolve_dirs;

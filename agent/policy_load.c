@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "policy_load.h"
+#include "probe.h"
 #include "policy.skel.h"
 #include "log.h"
 
@@ -92,6 +93,8 @@ static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_att
 		return skel->progs.vigil_tp;
 	case VIGIL_ATTACH_RAW_TRACEPOINT:
 		return skel->progs.vigil_raw_tp;
+	case VIGIL_ATTACH_CGROUP_CONNECT:
+		return skel->progs.vigil_connect4; /* and vigil_connect6 */
 	}
 	return NULL;
 }
@@ -123,6 +126,33 @@ static struct bpf_link *attach_tracepoint(struct bpf_program *prog, const char *
 	return bpf_program__attach_tracepoint(prog, sub, slash + 1);
 }
 
+/* connect4 and connect6 at the cgroup root; the connect6 link is kept
+ * here, connect4's returned (or NULL, *ret set). */
+static struct bpf_link *attach_connect(struct policy_bpf *skel, struct vigil_loaded *l, int *ret)
+{
+	struct bpf_link *l4 = NULL, *l6 = NULL;
+	int cg = vigil_cgroup2_fd();
+
+	if (cg < 0) {
+		errno = -cg;
+		return NULL;
+	}
+	l6 = bpf_program__attach_cgroup(skel->progs.vigil_connect6, cg);
+	if (l6)
+		l4 = bpf_program__attach_cgroup(skel->progs.vigil_connect4, cg);
+	*ret = -errno;
+	close(cg);
+	if (!l4) {
+		bpf_link__destroy(l6);
+		errno = -*ret;
+		return NULL;
+	}
+	*ret = 0;
+	l->links[l->nlinks++] = l6;
+	l->prog_bytes += prog_size(bpf_program__fd(skel->progs.vigil_connect6));
+	return l4;
+}
+
 static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
 		     struct vigil_loaded *l, char *err, size_t errsz)
 {
@@ -144,6 +174,8 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	bpf_program__set_autoload(skel->progs.vigil_tp, prog == skel->progs.vigil_tp);
 	bpf_program__set_autoload(skel->progs.vigil_raw_tp, prog == skel->progs.vigil_raw_tp);
 	bpf_program__set_autoload(skel->progs.vigil_kretprobe, ret_probe);
+	bpf_program__set_autoload(skel->progs.vigil_connect4, prog == skel->progs.vigil_connect4);
+	bpf_program__set_autoload(skel->progs.vigil_connect6, prog == skel->progs.vigil_connect4);
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	ret = 0;
 	if (ph->attach == VIGIL_ATTACH_LSM)
@@ -195,6 +227,9 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		break;
 	case VIGIL_ATTACH_RAW_TRACEPOINT:
 		link = bpf_program__attach_raw_tracepoint(prog, ph->target);
+		break;
+	case VIGIL_ATTACH_CGROUP_CONNECT:
+		link = attach_connect(skel, l, &ret);
 		break;
 	}
 	if (!link) {

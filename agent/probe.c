@@ -68,8 +68,7 @@ static void set_result(struct vigil_feature_state *st, const char *stage, int er
 		st->reason[0] = '\0';
 }
 
-/* Find a cgroup v2 mount to try a cgroup attach on. */
-static int cgroup2_fd(void)
+int vigil_cgroup2_fd(void)
 {
 	struct mntent *m;
 	FILE *f = setmntent("/proc/self/mounts", "r");
@@ -124,8 +123,9 @@ static int try_prog(const char *prog_name, bool attach, const char **stage)
 		goto cleanup;
 
 	*stage = "attach";
-	if (bpf_program__type(target) == BPF_PROG_TYPE_CGROUP_SKB) {
-		cg = cgroup2_fd();
+	if (bpf_program__type(target) == BPF_PROG_TYPE_CGROUP_SKB ||
+	    bpf_program__type(target) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
+		cg = vigil_cgroup2_fd();
 		if (cg < 0) {
 			err = cg;
 			*stage = "attach (no cgroup2 mount)";
@@ -209,6 +209,7 @@ void vigil_degraded_summary(const struct vigil_features *f, char *buf, size_t le
 {
 	bool lsm = f->f[VIGIL_FEAT_BPF_LSM].available;
 	bool kprobe = f->f[VIGIL_FEAT_KPROBE].available;
+	bool cg = f->f[VIGIL_FEAT_CGROUP].available;
 
 	/* Only what is true: what policies can still do without them. */
 	if (lsm && kprobe)
@@ -216,16 +217,19 @@ void vigil_degraded_summary(const struct vigil_features *f, char *buf, size_t le
 	else
 		snprintf(buf, len,
 			 "degraded mode: %s unavailable on kernel %s; process events come from "
-			 "tracepoints; %s",
+			 "tracepoints; %s%s",
 			 !lsm && !kprobe ? "BPF-LSM and kprobes"
 			 : !lsm		 ? "BPF-LSM"
 					 : "kprobes",
 			 f->kernel,
 			 !lsm && !kprobe ? "policies can kill an exec (on the exec tracepoint) but "
-					   "not deny, and kprobe hooks cannot run"
+					   "not deny it, and kprobe hooks cannot run"
 			 : !lsm		 ? "policies cannot deny (Override needs BPF-LSM)"
 					 : "kprobe hooks run as the matching BPF-LSM hooks where "
-					   "one exists");
+					   "one exists",
+			 !lsm && cg ? "; connects are denied and reported on the cgroup connect "
+				      "hooks (socket_connect, tcp_connect)"
+				    : "");
 }
 
 int vigil_probe_print(FILE *out, const struct vigil_features *f, bool json)

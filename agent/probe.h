@@ -53,4 +53,8 @@ void vigil_degraded_summary(const struct vigil_features *f, char *buf, size_t le
 
 int vigil_probe_print(FILE *out, const struct vigil_features *f, bool json);
 
+/* The cgroup v2 root this process sees (its first cgroup2 mount), open
+ * for a cgroup attach: a descriptor or a negative errno. */
+int vigil_cgroup2_fd(void);
+
 #endif

@@ -37,7 +37,8 @@
  * with return: true it only keeps the arguments for kretprobe, which runs
  * the hook with the return value as one more argument),
  * tracepoint (fields at offsets of the record), raw_tp (a raw tracepoint's
- * arguments, as a kprobe's), and
+ * arguments, as a kprobe's), cgroup connect4/connect6 (a connect hook
+ * where neither BPF-LSM nor kprobes exist: the address asked for), and
  * tp_btf/sched_process_exec, standing in for an exec hook where neither
  * BPF-LSM nor kprobes exist: the new image has not run an instruction yet.
  */
@@ -76,8 +77,17 @@ struct rate_key {
 	__u64 hash; /* of the argument values */
 };
 
+/* The address a cgroup connect hook is connecting to. */
+struct conn_dest {
+	__u16 family;
+	__u16 port; /* host order */
+	__u32 pad;
+	__u8 addr[16]; /* IPv4 as IPv4-mapped IPv6 */
+};
+
 struct pol_scratch {
 	struct rtl_bufs rtl;
+	struct conn_dest conn;
 	struct vigil_str_key skey;
 	struct vigil_num_key nkey;
 	struct rate_key rkey;
@@ -353,6 +363,14 @@ static __always_inline void read_sock(struct arg_slot *a, const volatile struct 
 		v4_mapped(si->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
 		v4_mapped(si->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
 	}
+	if (ha->flags & VIGIL_ARG_F_DEST) { /* before the connect: the peer it asks for */
+		struct pol_scratch *s = scratch();
+
+		if (s) {
+			__builtin_memcpy(si->daddr, s->conn.addr, 16);
+			si->dport = s->conn.port;
+		}
+	}
 }
 
 /* sockaddr: its family, address and port, as the source side. */
@@ -366,6 +384,16 @@ static __always_inline void read_sockaddr(struct arg_slot *a,
 
 	__builtin_memset(si, 0, sizeof(*si));
 	a->len = sizeof(*si);
+	if (cfg.attach == VIGIL_ATTACH_CGROUP_CONNECT) { /* the connect's address */
+		struct pol_scratch *s = scratch();
+
+		if (s) {
+			si->family = s->conn.family;
+			si->sport = s->conn.port;
+			__builtin_memcpy(si->saddr, s->conn.addr, 16);
+		}
+		return;
+	}
 	/* the short form first: a caller's sockaddr_in may end a page */
 	if (user || bpf_probe_read_kernel(&sa, size, (void *)v)) {
 		user = true;
@@ -1281,6 +1309,59 @@ int vigil_raw_tp(struct bpf_raw_tracepoint_args *ctx)
 	}
 	run_hook(raw);
 	return 0;
+}
+
+/*
+ * cgroup connect4/connect6 at the cgroup v2 root, standing in for a
+ * socket_connect (socket, sockaddr, addrlen) or tcp_connect (sock) hook
+ * where neither BPF-LSM nor kprobes exist: it runs before the connect, so
+ * a deny (Override) makes connect() fail with EPERM.  The sockaddr is the
+ * address asked for; a tcp_connect sock's peer too (VIGIL_ARG_F_DEST).
+ */
+static __always_inline int connect_hook(struct bpf_sock_addr *ctx, __u16 family, __u16 addrlen)
+{
+	struct pol_scratch *s = scratch();
+	__u64 raw[RAW_ARGS] = {};
+	struct bpf_sock *sk;
+
+	if (!s || ((cfg.flags & VIGIL_HOOK_F_TCP) && ctx->protocol != 6 /* IPPROTO_TCP */))
+		return 1;
+	s->conn.family = family;
+	s->conn.port = bpf_ntohs((__u16)ctx->user_port);
+	sk = ctx->sk;
+	/* the struct sock's address as a plain number, as a hook's pointer
+	 * arguments are (the verifier refuses arithmetic on a sock pointer) */
+	bpf_probe_read_kernel(&raw[0], sizeof(raw[0]), &sk);
+	raw[1] = 1; /* the sockaddr: read from s->conn */
+	raw[2] = addrlen;
+	return run_hook(raw) ? 0 : 1;
+}
+
+SEC("cgroup/connect4")
+int vigil_connect4(struct bpf_sock_addr *ctx)
+{
+	struct pol_scratch *s = scratch();
+
+	if (!s)
+		return 1;
+	v4_mapped(s->conn.addr, ctx->user_ip4);
+	return connect_hook(ctx, 2 /* AF_INET */, sizeof(struct sockaddr_in));
+}
+
+SEC("cgroup/connect6")
+int vigil_connect6(struct bpf_sock_addr *ctx)
+{
+	struct pol_scratch *s = scratch();
+	__u32 a[4];
+
+	if (!s)
+		return 1;
+	a[0] = ctx->user_ip6[0];
+	a[1] = ctx->user_ip6[1];
+	a[2] = ctx->user_ip6[2];
+	a[3] = ctx->user_ip6[3];
+	__builtin_memcpy(s->conn.addr, a, 16);
+	return connect_hook(ctx, 10 /* AF_INET6 */, sizeof(struct sockaddr_in6));
 }
 
 SEC("tp_btf/sched_process_exec")

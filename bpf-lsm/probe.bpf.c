@@ -45,9 +45,15 @@ int BPF_PROG(probe_raw_tp, struct task_struct *p, pid_t old_pid, struct linux_bi
 	return 0;
 }
 
-SEC("cgroup_skb/egress")
-int probe_cgroup(struct __sk_buff *skb)
+/* A connect hook at the cgroup root, with what the policy program's
+ * connect entries call: the current task and bpf_send_signal (Sigkill). */
+SEC("cgroup/connect4")
+int probe_cgroup(struct bpf_sock_addr *ctx)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (!task || ctx->user_port == 0xffff0000)
+		bpf_send_signal(0);
 	return 1;
 }
 

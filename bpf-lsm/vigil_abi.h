@@ -222,10 +222,12 @@ enum vigil_abi_arg {
 #define VIGIL_ARG_F_DATALOC (1U << 2) /* tracepoint __data_loc field: offset | len << 16 */
 #define VIGIL_ARG_F_SOCKET  (1U << 3) /* a struct socket *: its sock is the argument */
 #define VIGIL_ARG_F_RETURN  (1U << 4) /* the function's return value (returnArg) */
+#define VIGIL_ARG_F_DEST    (1U << 5) /* cgroup connect: a sock's peer is the connect's address */
 #define VIGIL_RAW_RET	    (VIGIL_HOOK_ARGS - 1) /* the raw index a return value has */
 
 /* Hook flags (struct vigil_hook_cfg.flags). */
 #define VIGIL_HOOK_F_RETURN (1U << 0) /* kprobe return: true: evaluated when the call returns */
+#define VIGIL_HOOK_F_TCP    (1U << 1) /* cgroup connect for tcp_connect: TCP sockets only */
 
 /* A filter's test on one argument (struct vigil_sel_arg.kind). */
 enum vigil_match_kind {
@@ -365,6 +367,8 @@ enum vigil_attach {
 	VIGIL_ATTACH_EXEC_TRACEPOINT, /* tp_btf/sched_process_exec standing in for an exec hook */
 	VIGIL_ATTACH_TRACEPOINT,      /* a tracepoint: fields read at offsets of its record */
 	VIGIL_ATTACH_RAW_TRACEPOINT,  /* a raw tracepoint: the arguments of its prototype */
+	VIGIL_ATTACH_CGROUP_CONNECT,  /* cgroup root connect4/connect6, standing in for a
+				       * socket_connect or tcp_connect hook */
 };
 
 struct vigil_hook_cfg {

@@ -59,6 +59,7 @@ static const char *const attach_names[] = {
 	[VIGIL_ATTACH_EXEC_TRACEPOINT] = "exec tracepoint",
 	[VIGIL_ATTACH_TRACEPOINT] = "tracepoint",
 	[VIGIL_ATTACH_RAW_TRACEPOINT] = "raw tracepoint",
+	[VIGIL_ATTACH_CGROUP_CONNECT] = "cgroup connect",
 };
 
 void explain_features(struct vigil_kernel_features *kf, char *desc, size_t descsz)
@@ -175,7 +176,7 @@ void explain_plan(FILE *out, const struct vigil_policy *p, const struct vigil_pl
 
 		fprintf(out, "  hook %zu: %s\n", h, ph->src->call);
 		fprintf(out, "    runs as: %s on %s: %s\n",
-			ph->attach <= VIGIL_ATTACH_RAW_TRACEPOINT ? attach_names[ph->attach] : "?",
+			ph->attach <= VIGIL_ATTACH_CGROUP_CONNECT ? attach_names[ph->attach] : "?",
 			ph->target, ph->how);
 		for (i = 0; i < cfg->nargs; i++) {
 			const struct vigil_hook_arg *ha = &cfg->args[i];

@@ -143,7 +143,8 @@ int cmd_policy_lint(int argc, char **argv)
 		explain_features(&t.f, t.kernel, sizeof(t.kernel));
 	} else {
 		/* Every feature: what fails then is what vigil does not do. */
-		t.f.lsm = t.f.kprobes = t.f.exec_tracepoint = t.f.signal = true;
+		t.f.lsm = t.f.kprobes = t.f.exec_tracepoint = t.f.signal = t.f.cgroup_connect =
+			true;
 		t.f.syscall_prefix = "__x64_sys_";
 	}
 	/* Tracepoint fields from this host's tracefs, which only root may

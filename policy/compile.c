@@ -196,8 +196,25 @@ static const char *arg_type_name(const struct vigil_arg *a)
 	return a->type_name ? a->type_name : "?";
 }
 
+/* A hook the cgroup connect4/6 programs can stand in for, and which of
+ * its arguments they give: socket_connect's socket, sockaddr and addrlen,
+ * tcp_connect's sock. */
+enum connect_hook { CONNECT_NONE, CONNECT_SOCKET, CONNECT_TCP };
+
+static enum connect_hook connect_hook_of(const struct vigil_hook *h)
+{
+	if ((h->kind == VIGIL_HOOK_KPROBE && !h->syscall &&
+	     !strcmp(h->call, "security_socket_connect")) ||
+	    (h->kind == VIGIL_HOOK_LSM && !strcmp(h->call, "socket_connect")))
+		return CONNECT_SOCKET;
+	if (h->kind == VIGIL_HOOK_KPROBE && !h->syscall && !strcmp(h->call, "tcp_connect"))
+		return CONNECT_TCP;
+	return CONNECT_NONE;
+}
+
+/* connect_tcp: the hook is tcp_connect (its sock's peer is set there). */
 static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach attach,
-		   struct vigil_hook_arg *ha)
+		   bool connect_tcp, struct vigil_hook_arg *ha)
 {
 	if (attach == VIGIL_ATTACH_TRACEPOINT)
 		return 0; /* laid out on the event's format by vigil_compile_tracepoint() */
@@ -248,10 +265,13 @@ static int map_arg(struct cc *c, const struct vigil_arg *a, enum vigil_attach at
 		break;
 	case VIGIL_ARG_SOCK:
 		ha->type = VIGIL_AT_SOCK;
+		if (attach == VIGIL_ATTACH_CGROUP_CONNECT && connect_tcp)
+			ha->flags |= VIGIL_ARG_F_DEST; /* tcp_connect sees its peer set */
 		return 0;
 	case VIGIL_ARG_SOCKET:
 		ha->type = VIGIL_AT_SOCK;
-		ha->flags |= VIGIL_ARG_F_SOCKET;
+		if (attach != VIGIL_ATTACH_CGROUP_CONNECT) /* there: the sock itself */
+			ha->flags |= VIGIL_ARG_F_SOCKET;
 		return 0;
 	case VIGIL_ARG_SOCKADDR:
 		ha->type = VIGIL_AT_SOCKADDR;
@@ -718,7 +738,14 @@ static void compile_actions(struct cc *c, const struct vigil_hook *h, enum vigil
 			sel->signal = (uint32_t)a[i].arg_sig;
 			break;
 		case VIGIL_ACT_OVERRIDE:
-			if (attach != VIGIL_ATTACH_LSM) {
+			if (attach == VIGIL_ATTACH_CGROUP_CONNECT && a[i].arg_error != -1) {
+				fail(c, a[i].pos,
+				     "Override on %s runs here as the cgroup connect hook, whose "
+				     "deny is always EPERM: argError must be -1 (EPERM), not %d",
+				     h->call, a[i].arg_error);
+				break;
+			}
+			if (attach != VIGIL_ATTACH_LSM && attach != VIGIL_ATTACH_CGROUP_CONNECT) {
 				fail(c, a[i].pos,
 				     "Override on %s cannot run here: it needs BPF-LSM or "
 				     "bpf_override_return, and this kernel has neither for this "
@@ -753,6 +780,36 @@ static bool is_exec_hook(const struct vigil_hook *h)
 {
 	return (h->kind == VIGIL_HOOK_KPROBE && !strcmp(h->call, "security_bprm_check")) ||
 	       (h->kind == VIGIL_HOOK_LSM && !strcmp(h->call, "bprm_check_security"));
+}
+
+/* The arguments the cgroup connect hook gives for h, or why not. */
+static bool connect_args_ok(const struct vigil_hook *h, char *why, size_t whysz)
+{
+	enum connect_hook k = connect_hook_of(h);
+	size_t i;
+
+	for (i = 0; i < h->nargs; i++) {
+		const struct vigil_arg *a = &h->args[i];
+		bool ok = k == CONNECT_TCP
+				  ? a->index == 0 && a->type == VIGIL_ARG_SOCK
+				  : (a->index == 0 &&
+				     (a->type == VIGIL_ARG_SOCKET || a->type == VIGIL_ARG_SOCK)) ||
+					    (a->index == 1 && a->type == VIGIL_ARG_SOCKADDR) ||
+					    (a->index == 2 && vigil_arg_type_is_int(a->type));
+
+		if (!ok || a->resolve) {
+			snprintf(why, whysz,
+				 "the cgroup connect hook gives %s, not argument %u of type "
+				 "\"%s\"%s",
+				 k == CONNECT_TCP
+					 ? "argument 0 (sock)"
+					 : "arguments 0 (socket), 1 (sockaddr) and 2 (int)",
+				 a->index, a->type_name ? a->type_name : "?",
+				 a->resolve ? " with resolve" : "");
+			return false;
+		}
+	}
+	return true;
 }
 
 static bool wants_override(const struct vigil_hook *h)
@@ -828,6 +885,24 @@ static int choose_attach(struct cc *c, const struct vigil_hook *h, struct vigil_
 		return 0;
 	}
 exec_fallback:
+	if (connect_hook_of(h) != CONNECT_NONE && f->cgroup_connect) {
+		char why[256];
+
+		if (!connect_args_ok(h, why, sizeof(why))) {
+			fail(c, h->pos, "%s cannot run here: %s (no kprobes%s on this kernel)",
+			     h->call, why, f->lsm ? "" : " and no BPF-LSM");
+			return -EINVAL;
+		}
+		ph->attach = VIGIL_ATTACH_CGROUP_CONNECT;
+		if (connect_hook_of(h) == CONNECT_TCP)
+			ph->cfg.flags |= VIGIL_HOOK_F_TCP;
+		snprintf(ph->target, sizeof(ph->target), "cgroup connect4/connect6");
+		snprintf(ph->how, sizeof(ph->how),
+			 "cgroup connect4/connect6 at the cgroup root, standing in for %.100s "
+			 "(this kernel has %s): before the connect, the address asked for",
+			 h->call, f->lsm ? "no kprobes" : "neither kprobes nor BPF-LSM");
+		return 0;
+	}
 	if (exec_ok) {
 		ph->attach = VIGIL_ATTACH_EXEC_TRACEPOINT;
 		snprintf(ph->target, sizeof(ph->target), "sched_process_exec");
@@ -897,7 +972,7 @@ static int compile_return(struct cc *c, const struct vigil_hook *h, struct vigil
 		return -EINVAL;
 	}
 	ha = &cfg->args[cfg->nargs];
-	if (map_arg(c, &h->return_arg, ph->attach, ha))
+	if (map_arg(c, &h->return_arg, ph->attach, false, ha))
 		return -EINVAL;
 	ha->index = VIGIL_RAW_RET;
 	ha->flags |= VIGIL_ARG_F_RETURN;
@@ -962,7 +1037,8 @@ static void compile_hook(struct cc *c, const struct vigil_hook *h)
 	}
 	cfg->nargs = (uint8_t)h->nargs;
 	for (i = 0; i < h->nargs; i++)
-		if (map_arg(c, &h->args[i], ph->attach, &cfg->args[i]))
+		if (map_arg(c, &h->args[i], ph->attach, connect_hook_of(h) == CONNECT_TCP,
+			    &cfg->args[i]))
 			return;
 	for (i = 0; i < h->nargs; i++)
 		if (link_size_arg(c, h, i, cfg) || resolve_arg(c, h, i, cfg))

@@ -45,6 +45,7 @@ struct vigil_kernel_features {
 	bool override_return; /* bpf_override_return (error injection) */
 	bool exec_tracepoint; /* tp_btf/sched_process_exec loads */
 	bool signal;	      /* bpf_send_signal */
+	bool cgroup_connect;  /* cgroup connect4/6 at the root, with task and signal helpers */
 	/* the host's namespace inode numbers, for "host_ns" */
 	uint32_t host_ns[VIGIL_NS_COUNT];
 	/* prefix of syscall wrappers, e.g. "__x64_sys_" */

@@ -13,6 +13,8 @@
 # - an unlink kprobe with Override (run as the inode_unlink LSM hook)
 #   denies by dentry name;
 # - tcp_connect reports the sock (addresses, ports, state), DAddr/DPort;
+# - on the host (no BPF-LSM, no kprobes) the connect policies run as the
+#   cgroup connect4/connect6 hooks: the same denies and events;
 # - skb arguments of ip_local_out and ip6_output report the SYN's tuple,
 #   filtered by DPort, Family and DAddr;
 # - resolve follows a file's f_path.dentry.d_name.name to the name's bytes
@@ -287,16 +289,34 @@ spec:
 EOF
 
 if [ "$VIGIL_ENV" != vm ]; then
-	# No BPF-LSM and no kprobes here: refused at start, with the reason.
-	"$VIGILD" --node-name "$NODE" --output none --export-filename "$T/r.json" \
-		--tracing-policy "$T/deny-port.yaml" >"$T/r.out" 2>"$T/r.err"
-	rst=$?
-	if [ "$rst" -ne 0 ] && grep -q "deny-port.yaml:[0-9]*:[0-9]*: spec.kprobes\[0\]: .*bpf_override_return\|deny-port.yaml:[0-9]*:[0-9]*: spec.kprobes\[0\]: .*BPF-LSM\|deny-port.yaml:[0-9]*:[0-9]*: spec.kprobes\[0\]: .*kprobes" "$T/r.err"; then
-		ok "a socket_connect Override is refused where neither kprobes nor BPF-LSM exist, with the reason"
+	# No BPF-LSM and no kprobes here: socket_connect and tcp_connect run as
+	# the cgroup connect4/connect6 hooks, before the connect.
+	start_vigild --export-filename "$EV" --tracing-policy "$T/deny-port.yaml" \
+		--tracing-policy "$T/tcp-connect.yaml" || { finish; exit 1; }
+	deny4=$("$POKE" connect 127.0.0.1 $DENY)
+	deny6=$("$POKE" connect ::1 $DENY)
+	allow4=$("$POKE" connect 127.0.0.1 $ALLOW)
+	stop_vigild
+	if grep -q "deny-port: security_socket_connect runs as cgroup connect4/connect6" "$T/stderr"; then
+		ok "without BPF-LSM and kprobes, socket_connect runs as the cgroup connect hook, and says so"
 	else
-		not_ok "a socket_connect Override is refused where neither kprobes nor BPF-LSM exist, with the reason" \
-			"status $rst: $(cat "$T/r.err")"
+		not_ok "without BPF-LSM and kprobes, socket_connect runs as the cgroup connect hook, and says so" \
+			"$(cat "$T/stderr")"
 	fi
+	[ "$deny4 $deny6" = "EPERM EPERM" ] && ok "a connect to port $DENY is denied with EPERM (IPv4 and IPv6, cgroup hook)" ||
+		not_ok "a connect to port $DENY is denied with EPERM (IPv4 and IPv6, cgroup hook)" "poke said $deny4, $deny6"
+	[ "$allow4" != EPERM ] && ok "a connect to another port is not denied (cgroup hook)" ||
+		not_ok "a connect to another port is not denied (cgroup hook)" "poke said $allow4"
+	check "each denied connect is reported once, with its socket and the address asked for" \
+		"[.[] | select(.process_kprobe.policy_name == \"deny-port\")] as \$e | (\$e | length) == 2 and
+		 (\$e[0].process_kprobe | .function_name == \"security_socket_connect\" and
+		  .action == \"KPROBE_ACTION_OVERRIDE\" and .args[0].sock_arg.protocol == \"IPPROTO_TCP\" and
+		  .args[1].sockaddr_arg == {family: \"AF_INET\", addr: \"127.0.0.1\", port: $DENY}) and
+		 (\$e[1].process_kprobe.args[1].sockaddr_arg == {family: \"AF_INET6\", addr: \"::1\", port: $DENY})" "$EV"
+	check "tcp_connect on the cgroup hook reports the sock with the peer it connects to" \
+		"[.[] | select(.process_kprobe.policy_name == \"tcp-connect\")] as \$e | (\$e | length) == 1 and
+		 (\$e[0].process_kprobe.args[0].sock_arg | .family == \"AF_INET\" and .type == \"SOCK_STREAM\" and
+		  .protocol == \"IPPROTO_TCP\" and .daddr == \"127.0.0.1\" and .dport == $ALLOW)" "$EV"
 	finish
 	exit $?
 fi

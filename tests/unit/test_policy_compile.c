@@ -700,6 +700,74 @@ static void test_values_also_match_with_resolved_dirs(void **state)
 	compiled_free(&c);
 }
 
+/* Where neither BPF-LSM nor kprobes exist, socket_connect and tcp_connect
+ * run as the cgroup connect hooks; their arguments and limits. */
+static void test_cgroup_connect_fallback(void **state)
+{
+	static const char deny[] = POLICY_HEAD
+		"  kprobes:\n  - call: security_socket_connect\n    syscall: false\n    args:\n"
+		"    - index: 0\n      type: socket\n    - index: 1\n      type: sockaddr\n"
+		"    - index: 2\n      type: int\n"
+		"    selectors:\n    - matchArgs:\n"
+		"      - index: 1\n        operator: SAddr\n        values: [10.0.0.0/8]\n"
+		"      matchActions:\n      - action: Override\n        argError: %d\n"
+		"  - call: tcp_connect\n    syscall: false\n    args:\n"
+		"    - index: 0\n      type: sock\n";
+	struct vigil_kernel_features f = tp_only;
+	const struct vigil_hook_cfg *cfg;
+	struct compiled c;
+	char yaml[1024], buf[512];
+
+	(void)state;
+	f.cgroup_connect = true;
+	snprintf(yaml, sizeof(yaml), deny, -1);
+	compile_text(yaml, &f, &c);
+	assert_int_equal(c.ret, 0);
+	cfg = &c.plan.hooks[0].cfg;
+	assert_int_equal(c.plan.hooks[0].attach, VIGIL_ATTACH_CGROUP_CONNECT);
+	/* the socket is read as its sock, which the hook has itself */
+	assert_int_equal(cfg->args[0].type, VIGIL_AT_SOCK);
+	assert_int_equal(cfg->args[0].flags, 0);
+	assert_int_equal(cfg->args[1].type, VIGIL_AT_SOCKADDR);
+	assert_int_equal(cfg->args[1].flags, 0);
+	assert_int_equal(cfg->flags, 0);
+	assert_true(cfg->sel[0].actions & VIGIL_ACTION_OVERRIDE);
+	assert_int_equal(cfg->sel[0].error, -1);
+	/* tcp_connect: TCP only, and its sock's peer is the address asked for */
+	cfg = &c.plan.hooks[1].cfg;
+	assert_int_equal(c.plan.hooks[1].attach, VIGIL_ATTACH_CGROUP_CONNECT);
+	assert_int_equal(cfg->flags, VIGIL_HOOK_F_TCP);
+	assert_int_equal(cfg->args[0].flags, VIGIL_ARG_F_DEST);
+	compiled_free(&c);
+
+	snprintf(yaml, sizeof(yaml), deny, -13);
+	compile_text(yaml, &f, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(
+		first_error(&c, buf, sizeof(buf)),
+		"p.yaml:22:9: spec.kprobes[0]: Override on security_socket_connect runs "
+		"here as the cgroup connect hook, whose deny is always EPERM: argError "
+		"must be -1 (EPERM), not -13");
+	compiled_free(&c);
+
+	/* an argument the hook does not have */
+	compile_text(POLICY_HEAD "  kprobes:\n  - call: tcp_connect\n    syscall: false\n"
+				 "    args:\n    - index: 1\n      type: int\n",
+		     &f, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	assert_string_equal(first_error(&c, buf, sizeof(buf)),
+			    "p.yaml:7:5: spec.kprobes[0]: tcp_connect cannot run here: the cgroup "
+			    "connect hook gives argument 0 (sock), not argument 1 of type \"int\" "
+			    "(no kprobes and no BPF-LSM on this kernel)");
+	compiled_free(&c);
+
+	/* without the cgroup hook: refused as before */
+	snprintf(yaml, sizeof(yaml), deny, -1);
+	compile_text(yaml, &tp_only, &c);
+	assert_int_equal(c.ret, -EINVAL);
+	compiled_free(&c);
+}
+
 static int fake_resolve_arg(void *ctx, const struct vigil_hook *h, unsigned index, const char *path,
 			    struct vigil_resolve *out, char *why, size_t whysz)
 {
@@ -787,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_return_probe),
 		cmocka_unit_test(test_follow_flags),
 		cmocka_unit_test(test_values_also_match_with_resolved_dirs),
+		cmocka_unit_test(test_cgroup_connect_fallback),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_lsm_hook_names),
 	};

@@ -149,8 +149,14 @@ static void test_degraded_mentions_lsm_and_kprobes_when_both_missing(void **stat
 	assert_non_null(strstr(buf, "kprobes"));
 	assert_non_null(strstr(buf, "6.1.0-test"));
 	assert_non_null(strstr(buf, "tracepoints"));
-	/* Only what policies can do there: kill an exec, not deny. */
-	assert_non_null(strstr(buf, "can kill an exec (on the exec tracepoint) but not deny"));
+	/* Only what policies can do there: kill an exec, not deny it; connects
+	 * on the cgroup hooks. */
+	assert_non_null(strstr(buf, "can kill an exec (on the exec tracepoint) but not deny it"));
+	assert_non_null(
+		strstr(buf, "connects are denied and reported on the cgroup connect hooks"));
+	drop(&f, VIGIL_FEAT_CGROUP, "attach: Operation not permitted");
+	vigil_degraded_summary(&f, buf, sizeof(buf));
+	assert_null(strstr(buf, "cgroup"));
 	assert_null(strstr(buf, "enforce"));
 }
 
