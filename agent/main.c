@@ -24,6 +24,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "policies.h"
+#include "network.h"
 #include "policy_watch.h"
 #include "probe.h"
 #include "procfs.h"
@@ -153,6 +154,24 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* --enable-network-events: the network sensor on the process sensor's
+ * maps; it must start when asked for. */
+static int start_network(struct vigil_sensor *sensor, struct vigil_network **out)
+{
+	struct vigil_shared_maps maps;
+	char why[256];
+	int err;
+
+	vigil_sensor_maps(sensor, &maps);
+	err = vigil_network_start(&maps, out, why, sizeof(why));
+	if (err)
+		vigil_err("network events: %s", why);
+	else
+		vigil_err("network events: sockops and UDP sock_addr hooks at the cgroup root, "
+			  "accept exit tracepoints");
+	return err;
+}
+
 /* Policies from --tracing-policy (each must load) and the policy
  * directory (a failure there is reported and skipped), which is then
  * watched unless --no-watch-policy-dir. */
@@ -224,6 +243,7 @@ int main(int argc, char **argv)
 	struct files files = { -1, -1 };
 	struct vigil_policies *policies = NULL;
 	struct vigil_policy_watch *watch = NULL;
+	struct vigil_network *network = NULL;
 	uint64_t kstats[VIGIL_STAT_COUNT] = { 0 }, last_check = 0, last_gc, attached;
 	char degraded[512];
 	struct sigaction sa = { 0 };
@@ -284,6 +304,8 @@ int main(int argc, char **argv)
 	if (o.seed)
 		seed(&p, sensor, o.state_dir, attached);
 	err = load_policies(&o, &feats, sensor, &p, &policies, &watch);
+	if (!err && o.network)
+		err = start_network(sensor, &network);
 	if (err)
 		goto cleanup;
 	if (files.ready_fd >= 0) {
@@ -362,6 +384,7 @@ cleanup:
 		close(files.ready_fd);
 		unlink(o.ready_path);
 	}
+	vigil_network_stop(network);
 	vigil_policy_watch_free(watch);
 	vigil_policies_free(policies);
 	vigil_sensor_close(sensor);

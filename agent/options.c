@@ -23,6 +23,7 @@ static const struct option long_opts[] = {
 	{ "rb-size", required_argument, NULL, 'b' },
 	{ "enable-process-cred", optional_argument, NULL, 'C' },
 	{ "enable-process-ns", optional_argument, NULL, 'N' },
+	{ "enable-network-events", optional_argument, NULL, 'E' },
 	{ "process-cache-gc-interval", required_argument, NULL, 'g' },
 	{ "bpf-dir", required_argument, NULL, 'B' },
 	{ "state-dir", required_argument, NULL, 'D' },
@@ -65,6 +66,12 @@ void vigil_options_usage(FILE *f)
 		"                                (default " VIGIL_DEFAULT_BPF_DIR ")\n"
 		"  --state-dir DIR               where process records are saved at exit for the\n"
 		"                                next start (default " VIGIL_DEFAULT_STATE_DIR ")\n"
+		"\n"
+		"Network:\n"
+		"  --enable-network-events[=false]\n"
+		"                                TCP connect, accept, listen and close, and UDP\n"
+		"                                datagrams to or from a new peer, as process_kprobe\n"
+		"                                events (default false)\n"
 		"\n"
 		"Policies:\n"
 		"  --tracing-policy FILE         load this TracingPolicy at start; vigild stops\n"
@@ -221,6 +228,11 @@ static int parse_one(int c, const char *arg, struct vigil_options *o)
 		if (parse_bool_flag("enable-process-ns", arg, &on))
 			return -EINVAL;
 		o->no_ns = !on;
+		return 0;
+	case 'E':
+		if (parse_bool_flag("enable-network-events", arg, &on))
+			return -EINVAL;
+		o->network = on;
 		return 0;
 	case 'g':
 		if (parse_interval(arg, &o->gc_interval_ms)) {

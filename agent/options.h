@@ -37,6 +37,7 @@ struct vigil_options {
 	uint32_t rb_size;		    /* 0: the default */
 	uint32_t gc_interval_ms;
 	bool no_creds, no_ns;
+	bool network; /* --enable-network-events */
 	bool seed, verbose;
 	bool probe_only, probe_json;
 };

@@ -12,6 +12,7 @@
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include "kernel_facts.h"
+#include "network.h"
 #include "policies.h"
 #include "policy_load.h"
 #include "parse.h"
@@ -445,6 +446,8 @@ const struct vigil_hook_meta *vigil_policies_hook(const struct vigil_policies *p
 	uint32_t id = hook >> 12, n = hook & (VIGIL_PLAN_HOOKS_PER_POLICY - 1);
 	const struct entry *e;
 
+	if (id == 0) /* the built-in network sensor's */
+		return vigil_network_hook(hook);
 	if (!ps || id >= VIGIL_POLICIES_MAX)
 		return NULL;
 	e = &ps->e[id];

@@ -9,6 +9,8 @@
 #ifndef VIGIL_COMMON_BPF_H
 #define VIGIL_COMMON_BPF_H
 
+#include <bpf/bpf_endian.h>
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 * 1024 * 1024); /* --rb-size */
@@ -82,6 +84,49 @@ static __always_inline void stat_inc(__u32 idx)
 
 	if (v)
 		*v += 1;
+}
+
+static __always_inline void v4_mapped(__u8 *a16, __u32 addr)
+{
+	__builtin_memset(a16, 0, 10);
+	a16[10] = 0xff;
+	a16[11] = 0xff;
+	__builtin_memcpy(a16 + 12, &addr, 4);
+}
+
+/* A socket's family, type, protocol, state, addresses, ports, mark,
+ * priority and cookie (struct vigil_sock_info; si zeroed by the caller). */
+static __always_inline void sock_info(struct sock *sk, struct vigil_sock_info *si)
+{
+	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	si->type = BPF_CORE_READ(sk, sk_type);
+	si->protocol = BPF_CORE_READ(sk, sk_protocol);
+	si->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	si->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	si->mark = BPF_CORE_READ(sk, sk_mark);
+	si->priority = BPF_CORE_READ(sk, sk_priority);
+	si->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (si->family == 10 /* AF_INET6 */) {
+		BPF_CORE_READ_INTO(&si->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&si->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		v4_mapped(si->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		v4_mapped(si->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	}
+}
+
+/* The file behind descriptor fd of task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, __u64 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+
+	if (fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xffffffff]);
+	return file;
 }
 
 static __always_inline struct mount *real_mount(struct vfsmount *mnt)

@@ -88,6 +88,7 @@ struct conn_dest {
 struct pol_scratch {
 	struct rtl_bufs rtl;
 	struct conn_dest conn;
+	__u64 val[VIGIL_HOOK_ARGS]; /* each slot's value (slot_values()) */
 	struct vigil_str_key skey;
 	struct vigil_num_key nkey;
 	struct rate_key rkey;
@@ -226,19 +227,6 @@ static __always_inline void slot_values(const __u64 *raw, __u64 *val)
 	}
 }
 
-/* The file behind descriptor fd of task, or NULL. */
-static __always_inline struct file *fd_file(struct task_struct *task, __u64 fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
-
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xffffffff]);
-	return file;
-}
-
 /* The dentry (and mount, NULL for a dentry argument) a path-like argument
  * names; false for other types. */
 static __always_inline bool arg_dentry(const __u64 *raw, __u32 slot, struct task_struct *task,
@@ -326,14 +314,6 @@ static __always_inline void read_buf(struct arg_slot *a, const volatile struct v
 	a->len = n;
 }
 
-static __always_inline void v4_mapped(__u8 *a16, __u32 addr)
-{
-	__builtin_memset(a16, 0, 10);
-	a16[10] = 0xff;
-	a16[11] = 0xff;
-	__builtin_memcpy(a16 + 12, &addr, 4);
-}
-
 /* sock / socket: family, protocol, addresses, ports, state. */
 static __always_inline void read_sock(struct arg_slot *a, const volatile struct vigil_hook_arg *ha,
 				      __u64 v)
@@ -347,22 +327,7 @@ static __always_inline void read_sock(struct arg_slot *a, const volatile struct 
 	a->len = sizeof(*si);
 	if (!sk)
 		return;
-	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	si->type = BPF_CORE_READ(sk, sk_type);
-	si->protocol = BPF_CORE_READ(sk, sk_protocol);
-	si->state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	si->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	si->mark = BPF_CORE_READ(sk, sk_mark);
-	si->priority = BPF_CORE_READ(sk, sk_priority);
-	si->cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
-	if (si->family == 10 /* AF_INET6 */) {
-		BPF_CORE_READ_INTO(&si->saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(&si->daddr, sk, __sk_common.skc_v6_daddr);
-	} else {
-		v4_mapped(si->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
-		v4_mapped(si->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
-	}
+	sock_info(sk, si);
 	if (ha->flags & VIGIL_ARG_F_DEST) { /* before the connect: the peer it asks for */
 		struct pol_scratch *s = scratch();
 
@@ -1127,7 +1092,7 @@ static __always_inline void read_args(struct pol_scratch *s, const __u64 *raw,
 static __always_inline int run_hook(const __u64 *args)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
-	__u64 raw[RAW_ARGS]; /* by slot */
+	const __u64 *raw; /* by slot: s->val, off the stack (kprobes have little left) */
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, policy = cfg.policy, i, flags = 0, cand = 0;
 	struct vigil_policy_state *st = bpf_map_lookup_elem(&policy_state, &policy);
@@ -1136,7 +1101,8 @@ static __always_inline int run_hook(const __u64 *args)
 
 	if (!s || !st || !(st->flags & VIGIL_POLICY_ENABLED))
 		return 0;
-	slot_values(args, raw);
+	slot_values(args, s->val);
+	raw = s->val;
 	if (!cfg.nsel) { /* no selectors: every call posts */
 		read_args(s, raw, task);
 		emit(s, tgid, (__u32)pid_tgid, VIGIL_ACTION_POST, 0, 0);

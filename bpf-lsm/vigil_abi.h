@@ -459,6 +459,19 @@ struct vigil_skb_info {
 	__u8 daddr[16];
 };
 
+/* The built-in network sensor's events are policy events of policy id 0
+ * (struct vigil_policy_event.hook = VIGIL_NET_*): each is the process_kprobe
+ * event a Tetragon example policy would give (policy name, function). */
+enum vigil_net_hook {
+	VIGIL_NET_CONNECT = 1, /* "connect" tcp_connect (sock) */
+	VIGIL_NET_CLOSE,       /* "connect" tcp_close (sock, bytes sent, bytes received) */
+	VIGIL_NET_ACCEPT,      /* "accept" tcp_set_state (sock, state) */
+	VIGIL_NET_LISTEN,      /* "tcp-listen" inet_csk_listen_start (sock) */
+	VIGIL_NET_DATAGRAM,    /* "datagram" __cgroup_bpf_run_filter_skb (sock, skb, direction) */
+	VIGIL_NET_HOOK_COUNT,
+};
+#define VIGIL_NET_HOOK(n) (n) /* policy id 0: (0 << 12) | n */
+
 /* Policy event flags. */
 #define VIGIL_PEV_F_MONITOR (1U << 0) /* action reported, not taken */
 #define VIGIL_PEV_F_TRUNC   (1U << 1) /* an argument was cut */

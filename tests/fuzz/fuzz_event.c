@@ -59,6 +59,7 @@
 #include <sanitizer/lsan_interface.h>
 
 #include "container.h"
+#include "network.h"
 #include "event.h"
 #include "output.h"
 #include "pipeline.h"
@@ -463,6 +464,7 @@ struct decoded {
 	const struct vigil_clone_event *clone;
 	const struct vigil_exit_event *exit;
 	bool policy; /* a policy event: no policy is loaded, so it is stale */
+	bool net;    /* a policy event of the network sensor's: written */
 };
 
 static void decode(int type, const void *msg, size_t size, struct decoded *dm)
@@ -495,7 +497,8 @@ static void decode(int type, const void *msg, size_t size, struct decoded *dm)
 		if (!err) {
 			size_t i;
 
-			dm->policy = true;
+			dm->net = vigil_network_hook(own_policy->raw->hook) != NULL;
+			dm->policy = !dm->net;
 			CHECK(own_policy->nargs <= VIGIL_HOOK_ARGS);
 			for (i = 0; i < own_policy->nargs; i++)
 				CHECK(vigil_utf8_valid(own_policy->args[i].str,
@@ -584,6 +587,19 @@ static void run_pipeline(int type, const void *msg, size_t size)
 		/* Out of memory: the event is lost, and counted. */
 		CHECK(pl.oom == oom + 1 && pl.bad == bad && pl.handled[type] == handled);
 		check_outputs(NULL);
+	} else if (dm.net) {
+		/* The network sensor's hooks need no policy: one line on each
+		 * output, terminal-safe on the compact one. */
+		size_t len;
+
+		CHECK(pl.handled[type] == handled + 1 && pl.bad == bad && pl.stale == stale);
+		CHECK(vigil_output_dropped(pl.export) == 0 && vigil_output_dropped(pl.out) == 0);
+		len = take_output(json_fd);
+		check_line(outbuf, len, false);
+		CHECK(strncmp(outbuf, "{\"process_kprobe\":", 18) == 0);
+		len = take_output(compact_fd);
+		check_line(outbuf, len, true);
+		check_terminal_safe(outbuf, len);
 	} else {
 		CHECK(pl.handled[type] == handled + 1 && pl.bad == bad);
 		if (dm.exec)

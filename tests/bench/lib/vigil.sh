@@ -58,15 +58,18 @@ cfg_stop() {
 	return 0
 }
 
-# Normalized events (see bench_count_events): every process_exec of the export file, and
-# every event a policy posted (process_kprobe, process_lsm, process_tracepoint).
+# Normalized events (see bench_count_events): every process_exec of the export file, every
+# event a policy posted (process_kprobe, process_lsm, process_tracepoint), and the network
+# sensor's connects (its tcp_connect events) also as "connect PID".
 cfg_events() {
 	local f=$RUN_DIR/vigil/events.json
 	[ -f "$f" ] || return 0
 	jq -r 'if .process_exec != null then .process_exec |
 		"exec \(.process.pid) \(.parent.pid // 0) \(.process.binary // "")"
 	       else (.process_kprobe // .process_lsm // .process_tracepoint) |
-		select(. != null) | "policy \(.process.pid) \(.parent.pid // 0) \(.policy_name // "")"
+		select(. != null) | ("policy \(.process.pid) \(.parent.pid // 0) \(.policy_name // "")",
+		(select(.policy_name == "connect" and .function_name == "tcp_connect") |
+		 "connect \(.process.pid)"))
 	       end' "$f"
 }
 
