@@ -25,11 +25,20 @@ PROTOBUF_C_LIBS   := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo
 API_GEN := $(BUILD)/api-gen
 
 CFLAGS_COMMON := -std=gnu11 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-Ibpf-lsm -Iagent -Ipolicy -Iapi -I$(BUILD)/bpf -I$(API_GEN) \
+	-Ibpf-lsm -Iagent -Ipolicy -Iapi -Icli -I$(BUILD)/bpf -I$(API_GEN) \
 	-DPROTOBUF_C__NO_DEPRECATED $(PROTOBUF_C_CFLAGS) -MMD -MP
 CFLAGS   ?= -O2
-LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv $(PROTOBUF_C_LIBS)
-CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv $(PROTOBUF_C_LIBS)
+# The gRPC C core (the API's server and the CLI's client, api/server.c and
+# api/client.c); its C API needs only these two of pkg-config's long list.
+GRPC_LIBS ?= -lgrpc -lgpr
+LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv -lpcre2-8 $(PROTOBUF_C_LIBS) $(GRPC_LIBS) \
+	-lpthread
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv -lpcre2-8 $(PROTOBUF_C_LIBS) \
+	$(GRPC_LIBS) -lpthread
+# Objects, then the project's libraries as one group: the agent core and the
+# API use each other (the pipeline builds API messages, the API's encoders
+# use the agent's helpers).
+LINK_INPUTS = $(filter-out %.a,$^) -Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -64,9 +73,12 @@ API_OBJS     := $(patsubst %.c,$(BUILD)/obj/%.o,$(API_SRCS)) \
 API_SAN_OBJS := $(patsubst %.c,$(BUILD)/san/%.o,$(API_SRCS)) \
 	$(patsubst $(API_GEN)/%.c,$(BUILD)/san/api-gen/%.o,$(API_GEN_SRCS))
 
-# The CLI: every cli/*.c; vigil.c holds main.
+# The CLI: every cli/*.c; vigil.c holds main, the rest is a library the
+# unit tests link too (argument parsing, rendering).
 CLI_SRCS := $(wildcard cli/*.c)
-CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+CLI_CORE_SRCS := $(filter-out cli/vigil.c,$(CLI_SRCS))
+CLI_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_CORE_SRCS))
+CLI_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(CLI_CORE_SRCS))
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -158,13 +170,19 @@ $(BUILD)/libvigil-api-san.a: $(API_SAN_OBJS)
 
 $(BUILD)/vigild: $(BUILD)/obj/agent/main.o $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
 		$(BUILD)/libvigil-policy.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
 # The CLI takes vigild's kernel probe and policy features from the agent
 # core (lint --explain).
-$(BUILD)/vigil: $(CLI_OBJS) $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
-		$(BUILD)/libvigil-policy.a
-	$(CC) $(CFLAGS) -o $@ $^ $(CLI_LDLIBS)
+$(BUILD)/libvigil-cli.a: $(CLI_CORE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libvigil-cli-san.a: $(CLI_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vigil: $(BUILD)/obj/cli/vigil.o $(BUILD)/libvigil-cli.a $(BUILD)/libvigil-api.a \
+		$(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a
+	$(CC) $(CFLAGS) -o $@ $(LINK_INPUTS) $(CLI_LDLIBS)
 
 $(BUILD)/bench-bin/%: tests/bench/workloads/%.c tests/bench/workloads/workload.h | $(BUILD)/bench-bin
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
@@ -178,16 +196,17 @@ $(patsubst %.c,$(BUILD)/obj/%.o,$(BPF_TEST_SRCS)): $(BPF_TEST_SKELS)
 
 $(BPF_TEST_BINS): $(BUILD)/test-bin/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libvigil-agent.a \
 		$(BUILD)/libvigil-policy.a | $(BUILD)/test-bin
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-api.a $(BUILD)/libvigil-agent.a \
-		$(BUILD)/libvigil-policy.a | $(BUILD)/tests
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvigil-cli.a $(BUILD)/libvigil-api.a \
+		$(BUILD)/libvigil-agent.a $(BUILD)/libvigil-policy.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-api-san.a \
-		$(BUILD)/libvigil-agent-san.a $(BUILD)/libvigil-policy-san.a | $(BUILD)/tests-san
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+$(BUILD)/tests-san/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/libvigil-cli-san.a \
+		$(BUILD)/libvigil-api-san.a $(BUILD)/libvigil-agent-san.a \
+		$(BUILD)/libvigil-policy-san.a | $(BUILD)/tests-san
+	$(CC) $(SAN_FLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 	@tests/run-suite.sh unit $(UNIT_BINS)
@@ -245,7 +264,7 @@ $(BUILD)/libvigil-policy-fuzz.a: $(POLICY_FUZZ_OBJS)
 
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-api-fuzz.a \
 		$(BUILD)/libvigil-agent-fuzz.a $(BUILD)/libvigil-policy-fuzz.a | $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(LINK_INPUTS) $(LDLIBS)
 
 # Seed generators are plain host programs; seeds_pb packs messages with the
 # generated API code.

@@ -3,8 +3,9 @@
  * vigild - the vigil agent.  Probes the kernel, attaches the process sensor,
  * seeds the process cache from /proc (adopting the identities an earlier
  * agent left in the pinned process table) and streams events as Tetragon
- * export JSON (or compact lines) until SIGINT/SIGTERM.  SIGHUP reopens the
- * export file.  This file only wires the stages together.
+ * export JSON (or compact lines) and to the gRPC API's clients until
+ * SIGINT/SIGTERM.  SIGHUP reopens the export file.  This file only wires the
+ * stages together.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "api_ops.h"
 #include "log.h"
 #include "mounts.h"
 #include "options.h"
@@ -29,6 +32,7 @@
 #include "probe.h"
 #include "procfs.h"
 #include "sensor.h"
+#include "server.h"
 #include "state.h"
 #include "stats.h"
 
@@ -232,6 +236,90 @@ cleanup:
 	return err;
 }
 
+/* --- the gRPC API -------------------------------------------------------------- */
+
+struct api {
+	struct vigil_server *server;
+	struct vigil_api_ops ops;
+	struct vigil_api_agent agent;
+	uint64_t events, kernel_lost; /* what GetHealth reports */
+};
+
+static bool api_wants(void *arg)
+{
+	return vigil_server_wants_events(arg);
+}
+
+static void api_publish(void *arg, const Tetragon__GetEventsResponse *ev)
+{
+	vigil_server_publish(arg, ev);
+}
+
+static int start_api(const struct vigil_options *o, const struct vigil_features *feats,
+		     struct vigil_policies *policies, struct vigil_pipeline *p, struct api *a)
+{
+	struct vigil_server_cfg cfg = { .address = o->server_address, .node_name = o->node };
+	int err;
+
+	if (!o->server_address[0])
+		return 0;
+	p->counts = calloc(VIGIL_POLICIES_MAX, sizeof(*p->counts));
+	if (!p->counts)
+		return -ENOMEM;
+	a->agent = (struct vigil_api_agent){
+		.lc = &vigil_api_policies,
+		.lc_ctx = policies,
+		.feats = feats,
+		.counts = p->counts,
+		.node_name = o->node,
+		.events = &a->events,
+		.kernel_lost = &a->kernel_lost,
+	};
+	vigil_api_ops_init(&a->ops, &a->agent);
+	cfg.ops = &a->ops;
+	err = vigil_server_start(&cfg, &a->server);
+	if (err)
+		return err;
+	p->api = (struct vigil_pipeline_api){ api_wants, api_publish, a->server };
+	vigil_err("gRPC API on %s", o->server_address);
+	return 0;
+}
+
+static void api_counters(struct api *a, const struct vigil_pipeline *p, const uint64_t *kstats)
+{
+	int i;
+
+	a->events = 0;
+	for (i = 0; i < VIGIL_MSG_TYPE_COUNT; i++)
+		a->events += p->handled[i];
+	a->kernel_lost = kstats[VIGIL_STAT_LOST_EXEC] + kstats[VIGIL_STAT_LOST_CLONE] +
+			 kstats[VIGIL_STAT_LOST_EXIT] + kstats[VIGIL_STAT_LOST_POLICY];
+}
+
+/* One descriptor for the main loop's poll besides the ring buffer: the
+ * policy directory's inotify and the API's wakeup, in an epoll set. */
+static int wakeups(int watch_fd, int api_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fd;
+
+	if (watch_fd < 0 && api_fd < 0)
+		return -1;
+	fd = epoll_create1(EPOLL_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ev.data.fd = watch_fd;
+	if (watch_fd >= 0 && epoll_ctl(fd, EPOLL_CTL_ADD, watch_fd, &ev))
+		goto fail;
+	ev.data.fd = api_fd;
+	if (api_fd >= 0 && epoll_ctl(fd, EPOLL_CTL_ADD, api_fd, &ev))
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -errno;
+}
+
 int main(int argc, char **argv)
 {
 	struct vigil_options o;
@@ -244,6 +332,8 @@ int main(int argc, char **argv)
 	struct vigil_policies *policies = NULL;
 	struct vigil_policy_watch *watch = NULL;
 	struct vigil_network *network = NULL;
+	struct api api = { 0 };
+	int wake_fd = -1;
 	uint64_t kstats[VIGIL_STAT_COUNT] = { 0 }, last_check = 0, last_gc, attached;
 	char degraded[512];
 	struct sigaction sa = { 0 };
@@ -272,6 +362,8 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (vigil_pipeline_export_filters(&p, o.export_allow, o.export_deny, o.no_creds))
+		return 2;
 	p.enc.node_name = o.node;
 	p.enc.no_creds = o.no_creds;
 	p.enc.no_ns = o.no_ns;
@@ -308,6 +400,15 @@ int main(int argc, char **argv)
 		err = start_network(sensor, &network);
 	if (err)
 		goto cleanup;
+	err = start_api(&o, &feats, policies, &p, &api);
+	if (err)
+		goto cleanup;
+	wake_fd = wakeups(vigil_policy_watch_fd(watch), vigil_server_fd(api.server));
+	if (wake_fd < -1) {
+		err = wake_fd;
+		vigil_err("epoll: %s", strerror(-err));
+		goto cleanup;
+	}
 	if (files.ready_fd >= 0) {
 		err = write_ready(files.ready_fd, o.ready_path);
 		if (err)
@@ -320,7 +421,7 @@ int main(int argc, char **argv)
 		bool changed;
 		uint64_t now;
 
-		err = vigil_sensor_poll_fd(sensor, 50, vigil_policy_watch_fd(watch), &changed);
+		err = vigil_sensor_poll_fd(sensor, 50, wake_fd, &changed);
 		if (err == -EINTR)
 			err = 0;
 		if (err == -EPIPE)
@@ -334,8 +435,16 @@ int main(int argc, char **argv)
 			break;
 		/* The ring is read: policies replaced before can be freed. */
 		vigil_policies_reap(policies);
-		if (changed)
-			vigil_policy_watch_handle(watch);
+		if (changed) {
+			struct epoll_event evs[2];
+			int i, n = epoll_wait(wake_fd, evs, 2, 0);
+
+			for (i = 0; i < n; i++)
+				if (evs[i].data.fd == vigil_server_fd(api.server))
+					vigil_server_dispatch(api.server);
+				else
+					vigil_policy_watch_handle(watch);
+		}
 		if (reopen) {
 			reopen = 0;
 			if (p.export && !vigil_output_reopen(p.export))
@@ -346,6 +455,7 @@ int main(int argc, char **argv)
 			last_check = now;
 			if (!vigil_sensor_stats(sensor, kstats))
 				vigil_report_losses(kstats, &st);
+			api_counters(&api, &p, kstats);
 		}
 		if (now - last_gc >= (uint64_t)o.gc_interval_ms * 1000000ULL) {
 			last_gc = now;
@@ -361,6 +471,9 @@ int main(int argc, char **argv)
 		err = 0;
 	}
 	vigil_pipeline_flush(&p);
+	/* The streams get what was drained, then end. */
+	vigil_server_stop(api.server);
+	api.server = NULL;
 	/* For the next agent, which adopts the pinned table. */
 	if (vigil_sensor_pinned(sensor))
 		vigil_state_save(p.cache, o.state_dir);
@@ -376,6 +489,11 @@ cleanup:
 			err = serr;
 		}
 	}
+	vigil_server_stop(api.server);
+	if (wake_fd >= 0)
+		close(wake_fd);
+	free(p.counts);
+	vigil_pipeline_free_filters(&p);
 	vigil_output_close(p.export);
 	vigil_output_close(p.out);
 	if (files.stats_fd >= 0)

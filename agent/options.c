@@ -30,6 +30,9 @@ static const struct option long_opts[] = {
 	{ "tracing-policy", required_argument, NULL, 't' },
 	{ "tracing-policy-dir", required_argument, NULL, 'T' },
 	{ "no-watch-policy-dir", no_argument, NULL, 'W' },
+	{ "server-address", required_argument, NULL, 'a' },
+	{ "export-allowlist", required_argument, NULL, 'A' },
+	{ "export-denylist", required_argument, NULL, 'd' },
 	{ "probe", no_argument, NULL, 'p' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -56,6 +59,17 @@ void vigil_options_usage(FILE *f)
 		"  --enable-process-cred[=false] cap and process_credentials in events (default "
 		"on)\n"
 		"  --enable-process-ns[=false]   ns in events (default on)\n"
+		"  --export-allowlist JSON       write only the events that match one of these\n"
+		"                                filters (Tetragon's filter JSON, one object per\n"
+		"                                line) to the export file and stdout\n"
+		"  --export-denylist JSON        write no event that matches one of these\n"
+		"                                filters\n"
+		"\n"
+		"API:\n"
+		"  --server-address ADDR         serve the gRPC API (Tetragon's\n"
+		"                                FineGuidanceSensors) on unix:PATH (root only) or\n"
+		"                                HOST:PORT, e.g. localhost:54321 (default\n"
+		"                                " VIGIL_DEFAULT_SERVER "; \"\" for none)\n"
 		"\n"
 		"Files:\n"
 		"  --ready-file PATH             written with vigild's pid once it is ready\n"
@@ -70,7 +84,8 @@ void vigil_options_usage(FILE *f)
 		"Network:\n"
 		"  --enable-network-events[=false]\n"
 		"                                TCP connect, accept, listen and close, and UDP\n"
-		"                                datagrams to or from a new peer, as process_kprobe\n"
+		"                                datagrams to or from a new peer, as "
+		"process_kprobe\n"
 		"                                events (default false)\n"
 		"\n"
 		"Policies:\n"
@@ -267,6 +282,15 @@ static int parse_one(int c, const char *arg, struct vigil_options *o)
 	case 'W':
 		o->watch_policy_dir = false;
 		return 0;
+	case 'a':
+		o->server_address = arg;
+		return 0;
+	case 'A':
+		o->export_allow = arg;
+		return 0;
+	case 'd':
+		o->export_deny = arg;
+		return 0;
 	case 'p':
 		o->probe_only = true;
 		return 0;
@@ -293,6 +317,7 @@ int vigil_options_parse(int argc, char **argv, struct vigil_options *o)
 	o->state_dir = VIGIL_DEFAULT_STATE_DIR;
 	o->policy_dir = VIGIL_DEFAULT_POLICY_DIR;
 	o->gc_interval_ms = VIGIL_DEFAULT_GC_INTERVAL;
+	o->server_address = VIGIL_DEFAULT_SERVER;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		if (c == 'h') {

@@ -23,6 +23,7 @@ enum vigil_stdout_mode {
 #define VIGIL_DEFAULT_GC_INTERVAL 30000 /* ms */
 #define VIGIL_DEFAULT_POLICY_DIR  "/etc/vigil/tracing-policy.d"
 #define VIGIL_POLICY_FILES_MAX	  64
+#define VIGIL_DEFAULT_SERVER	  "unix:/run/vigil/vigil.sock"
 
 struct vigil_options {
 	enum vigil_stdout_mode mode; /* resolved: never DEFAULT after parsing */
@@ -32,7 +33,7 @@ struct vigil_options {
 	unsigned npolicy_files;
 	const char *policy_dir; /* --tracing-policy-dir */
 	bool policy_dir_given;
-	bool watch_policy_dir; /* follow it after start (default) */
+	bool watch_policy_dir;		    /* follow it after start (default) */
 	char node[VIGIL_NODE_NAME_MAX + 1]; /* "" until resolved by the caller */
 	uint32_t rb_size;		    /* 0: the default */
 	uint32_t gc_interval_ms;
@@ -40,6 +41,9 @@ struct vigil_options {
 	bool network; /* --enable-network-events */
 	bool seed, verbose;
 	bool probe_only, probe_json;
+	const char *server_address; /* the gRPC API's; "" for none */
+	const char *export_allow;   /* --export-allowlist: filter JSON, one per line */
+	const char *export_deny;    /* --export-denylist */
 };
 
 /*

@@ -2,15 +2,24 @@
 /*
  * pipeline.c - ring-buffer message -> process cache -> outputs.
  *
- *   msg ──type──► handlers[type] ──► decode ──► cache ──► emit ──► export file (JSON)
- *                                                              └─► stdout (JSON or compact)
+ *   msg ──type──► handlers[type] ──► decode ──► cache ──► emit ──► API streams (message)
+ *                                                         │
+ *                                                         └─► export filters ─► export file (JSON)
+ *                                                                            └► stdout
+ *
+ * The same events, in the same order, reach every output.  The message is
+ * built only when a client streams or export filters are set; the filters
+ * are the API's (api/filter.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "event.h"
+#include "event_pb.h"
 #include "exec_desc.h"
+#include "filter.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -29,10 +38,38 @@ static int stdout_gone(struct vigil_pipeline *p)
 	return -EPIPE;
 }
 
+/* The event as a GetEventsResponse, built when a client streams or export
+ * filters are set: published, and tested against the filters.  Returns
+ * whether the export file and stdout get it; one that cannot be built
+ * (memory) is written unfiltered and not published, and counted. */
+static bool publish(struct vigil_pipeline *p, const struct vigil_out_event *ev)
+{
+	bool filters = p->export_allow || p->export_deny, pass = true;
+	bool api = p->api.publish && p->api.wants(p->api.arg);
+	struct vigil_event_pb pb;
+
+	if (!filters && !api)
+		return true;
+	if (vigil_event_pb(&pb, &p->enc, ev)) {
+		p->pb_failed++;
+	} else {
+		if (api)
+			p->api.publish(p->api.arg, pb.msg);
+		if (filters)
+			pass = vigil_filters_pass(p->export_allow, p->export_deny, pb.msg);
+	}
+	vigil_event_pb_free(&pb);
+	if (!pass)
+		p->export_filtered++;
+	return pass;
+}
+
 static int emit(struct vigil_pipeline *p, const struct vigil_out_event *ev)
 {
 	int err;
 
+	if (!publish(p, ev))
+		return 0;
 	if (p->export) {
 		err = vigil_write_json(vigil_output_stream(p->export), &p->enc, ev);
 		vigil_output_end_event(p->export, err);
@@ -164,6 +201,28 @@ static struct vigil_process *policy_process(struct vigil_pipeline *p,
 	return vigil_cache_clone(p->cache, ev->proc.pid, ev->tid, ev->proc.ktime, &none);
 }
 
+/* ListTracingPolicies' counters: every event reported was posted; its
+ * action was taken, or in monitor mode would have been. */
+static void count_action(struct vigil_policy_counts *c, const struct vigil_hook_meta *meta,
+			 uint32_t action, bool monitor)
+{
+	if (c->owner != meta->policy_name)
+		*c = (struct vigil_policy_counts){ .owner = meta->policy_name };
+	c->post++;
+	if (action & (VIGIL_ACTION_SIGKILL | VIGIL_ACTION_SIGNAL)) {
+		if (monitor)
+			c->monitor_signal++;
+		else
+			c->signal++;
+	}
+	if (action & VIGIL_ACTION_OVERRIDE) {
+		if (monitor)
+			c->monitor_override++;
+		else
+			c->override++;
+	}
+}
+
 static int handle_policy(struct vigil_pipeline *p, const void *data, size_t size)
 {
 	const struct vigil_hook_meta *meta;
@@ -197,6 +256,8 @@ static int handle_policy(struct vigil_pipeline *p, const void *data, size_t size
 	pol.ntags = meta->ntags;
 	pol.action = info->raw->action;
 	pol.monitor = info->raw->flags & VIGIL_PEV_F_MONITOR;
+	if (p->counts)
+		count_action(&p->counts[info->raw->hook >> 12], meta, pol.action, pol.monitor);
 	for (i = 0; i < info->nargs; i++) {
 		const struct vigil_policy_arg_info *a = &info->args[i];
 		const struct vigil_arg *ma;
@@ -269,4 +330,46 @@ int vigil_pipeline_msg(void *arg, const void *data, size_t size)
 		return err; /* -EPIPE: nowhere left to write */
 	p->handled[type]++;
 	return 0;
+}
+
+static int compile_filters(const char *opt, const char *text, bool no_creds,
+			   struct vigil_filters **out)
+{
+	char err[512];
+	int ret;
+
+	if (!text)
+		return 0;
+	ret = vigil_filters_from_json(text, strlen(text), out, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vigild: %s: %s\n", opt, ret == -ENOMEM ? strerror(ENOMEM) : err);
+		return -EINVAL;
+	}
+	if (no_creds && vigil_filters_use_caps(*out)) {
+		fprintf(stderr,
+			"vigild: %s: a capabilities filter needs the capabilities in events "
+			"(--enable-process-cred)\n",
+			opt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vigil_pipeline_export_filters(struct vigil_pipeline *p, const char *allow, const char *deny,
+				  bool no_creds)
+{
+	int ret = compile_filters("--export-allowlist", allow, no_creds, &p->export_allow);
+
+	if (!ret)
+		ret = compile_filters("--export-denylist", deny, no_creds, &p->export_deny);
+	if (ret)
+		vigil_pipeline_free_filters(p);
+	return ret;
+}
+
+void vigil_pipeline_free_filters(struct vigil_pipeline *p)
+{
+	vigil_filters_free(p->export_allow);
+	vigil_filters_free(p->export_deny);
+	p->export_allow = p->export_deny = NULL;
 }

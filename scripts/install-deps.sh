@@ -5,13 +5,17 @@
 # (make fuzz, and the fuzz suite of make check).
 # protobuf-c-compiler, libprotobuf-c-dev: the API's messages (protoc-c generates
 # their C code at build time); libgrpc-dev: the gRPC C core the API is served on.
+# libpcre2-dev: the regexes of the API's event filters (Tetragon's binary_regex etc.).
+# python3-grpcio, python3-grpc-tools: an independent gRPC client of the API for the
+# host tests (tests/integration/api_client.py, generated from vigil's .proto).
 set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
 qemu-system-x86 busybox-static cpio gzip \
 libclang-rt-14-dev \
-protobuf-c-compiler libprotobuf-c-dev libgrpc-dev"
+protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libpcre2-dev \
+python3-grpcio python3-grpc-tools"
 
 # Benchmark-only packages, pulled in with --bench.
 BENCH_PKGS="auditd bpftrace"

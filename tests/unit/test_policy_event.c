@@ -372,6 +372,65 @@ static void test_compact_struct_args(void **state)
 	free(s);
 }
 
+/* The network events' compact lines: their own tags, byte counters in
+ * human units, a denied connect marked apart. */
+static void test_compact_network_lines(void **state)
+{
+	struct vigil_sock_info sock = {
+		.family = 2,
+		.protocol = 6,
+		.sport = 40312,
+		.dport = 443,
+		.saddr = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 },
+		.daddr = { [10] = 0xff, [11] = 0xff, 1, 1, 1, 1 },
+	};
+	struct vigil_out_policy pol = {
+		.kind = VIGIL_OUT_KPROBE,
+		.policy_name = "connect",
+		.function_name = "tcp_close",
+		.action = VIGIL_ACTION_POST,
+		.nargs = 3,
+		.args = {
+			{ .type = VIGIL_AT_SOCK, .bin = &sock, .bin_len = sizeof(sock), .str = "" },
+			{ .type = VIGIL_AT_INT, .type_name = "uint64", .label = "bytes_acked",
+			  .num = 1234 },
+			{ .type = VIGIL_AT_INT, .type_name = "uint64", .label = "bytes_received",
+			  .num = 4500000 },
+		},
+	};
+	char *s;
+
+	(void)state;
+	s = encode(&pol, true);
+	assert_string_equal(s,
+			    "🧹 close   n1 /bin/sh tcp_close tcp 10.0.0.1:40312 -> 1.1.1.1:443 "
+			    "sent 1.2 KB recv 4.5 MB\n");
+	free(s);
+	pol.function_name = "tcp_connect";
+	pol.nargs = 1;
+	s = encode(&pol, true);
+	assert_string_equal(s,
+			    "🔌 connect n1 /bin/sh tcp_connect tcp 10.0.0.1:40312 -> 1.1.1.1:443\n");
+	free(s);
+	pol.function_name = "inet_csk_listen_start";
+	s = encode(&pol, true);
+	assert_non_null(strstr(s, "👂 listen  n1 /bin/sh inet_csk_listen_start tcp"));
+	free(s);
+	pol.function_name = "tcp_set_state";
+	s = encode(&pol, true);
+	assert_non_null(strstr(s, "📬 accept  n1 /bin/sh tcp_set_state tcp"));
+	free(s);
+	pol.function_name = "security_socket_connect";
+	pol.action = VIGIL_ACTION_OVERRIDE | VIGIL_ACTION_POST;
+	s = encode(&pol, true);
+	assert_non_null(strstr(s, "⛔ denied  n1 /bin/sh security_socket_connect tcp"));
+	free(s);
+	pol.monitor = true;
+	s = encode(&pol, true);
+	assert_non_null(strstr(s, "⛔ would-deny n1 /bin/sh security_socket_connect"));
+	free(s);
+}
+
 static void test_json_lsm_and_compact(void **state)
 {
 	struct vigil_out_policy pol = {
@@ -423,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_json_kprobe),
 		cmocka_unit_test(test_json_skb),
 		cmocka_unit_test(test_compact_struct_args),
+		cmocka_unit_test(test_compact_network_lines),
 		cmocka_unit_test(test_json_lsm_and_compact),
 		cmocka_unit_test(test_json_new_argument_types),
 		cmocka_unit_test(test_action_names),
