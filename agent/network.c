@@ -26,6 +26,7 @@
 
 #include "network.h"
 #include "network.skel.h"
+#include "policy_load.h"
 #include "probe.h"
 
 struct vigil_network {
@@ -59,9 +60,11 @@ static struct vigil_arg datagram_args[] = {
 	{ .index = 2, .type = VIGIL_ARG_S32, .type_name = (char *)"int" },
 };
 
-#define META(pol, fn, a)                                                                    \
-	{ .policy_name = pol, .function_name = fn, .kind = VIGIL_HOOK_KPROBE, .args = a,     \
-	  .nargs = sizeof(a) / sizeof(a[0]) }
+#define META(pol, fn, a)                                                                       \
+	{                                                                                      \
+		.policy_name = pol, .function_name = fn, .kind = VIGIL_HOOK_KPROBE, .args = a, \
+		.nargs = sizeof(a) / sizeof(a[0])                                              \
+	}
 
 static const struct vigil_hook_meta metas[VIGIL_NET_HOOK_COUNT] = {
 	[VIGIL_NET_CONNECT] = META("connect", "tcp_connect", sock_only),
@@ -76,25 +79,6 @@ const struct vigil_hook_meta *vigil_network_hook(uint32_t hook)
 	if (hook == 0 || hook >= VIGIL_NET_HOOK_COUNT)
 		return NULL;
 	return &metas[hook];
-}
-
-static int reuse(struct network_bpf *skel, const struct vigil_shared_maps *m)
-{
-	int ret = bpf_map__reuse_fd(skel->maps.events, m->events);
-
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.proc_table, m->proc_table);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.proc_bins, m->proc_bins);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.stats, m->stats);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.str_sets, m->str_sets);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.num_sets, m->num_sets);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.policy_state, m->policy_state);
-	return ret;
 }
 
 int vigil_network_start(const struct vigil_shared_maps *m, struct vigil_network **out, char *err,
@@ -115,7 +99,7 @@ int vigil_network_start(const struct vigil_shared_maps *m, struct vigil_network 
 		snprintf(err, errsz, "open the network sensor: %s", strerror(-ret));
 		goto fail;
 	}
-	ret = reuse(n->skel, m);
+	ret = vigil_reuse_shared_maps(n->skel->obj, m);
 	if (ret) {
 		snprintf(err, errsz, "share the process sensor's maps: %s", strerror(-ret));
 		goto fail;

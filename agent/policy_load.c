@@ -79,6 +79,35 @@ static int keep_shared(struct policy_bpf *skel)
 	return 0;
 }
 
+int vigil_reuse_shared_maps(struct bpf_object *obj, const struct vigil_shared_maps *m)
+{
+	const struct {
+		const char *name;
+		int fd;
+	} maps[] = {
+		{ "events", m->events },
+		{ "proc_table", m->proc_table },
+		{ "proc_bins", m->proc_bins },
+		{ "stats", m->stats },
+		{ "str_sets", m->str_sets },
+		{ "num_sets", m->num_sets },
+		{ "policy_state", m->policy_state },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, maps[i].name);
+
+		if (!map)
+			return -ENOENT;
+		ret = bpf_map__reuse_fd(map, maps[i].fd);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static struct bpf_program *entry_program(struct policy_bpf *skel, enum vigil_attach a)
 {
 	switch (a) {
@@ -181,19 +210,7 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	if (ph->attach == VIGIL_ATTACH_LSM)
 		ret = bpf_program__set_attach_target(prog, 0, ph->target);
 	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.events, m->events);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.proc_table, m->proc_table);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.proc_bins, m->proc_bins);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.stats, m->stats);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.str_sets, m->str_sets);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.num_sets, m->num_sets);
-	if (!ret)
-		ret = bpf_map__reuse_fd(skel->maps.policy_state, m->policy_state);
+		ret = vigil_reuse_shared_maps(skel->obj, m);
 	if (!ret)
 		ret = reuse_shared(skel);
 	if (ret) {

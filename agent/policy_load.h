@@ -17,6 +17,8 @@
 #include "plan.h"
 #include "sensor.h"
 
+struct bpf_object;
+
 struct vigil_loaded;
 
 /* Load and attach every hook of plan; the policy starts switched off.
@@ -39,5 +41,10 @@ void vigil_policy_unload(struct vigil_loaded *l, const struct vigil_shared_maps 
 /* Kernel memory the loaded policy takes: programs (jited and xlated) and
  * its value-set entries, in bytes. */
 size_t vigil_policy_kernel_bytes(const struct vigil_loaded *l);
+
+/* Point obj's copies of the process sensor's maps (common.bpf.h: events,
+ * proc_table, proc_bins, stats, str_sets, num_sets, policy_state) at the
+ * ones m holds, before load.  0 or a negative errno. */
+int vigil_reuse_shared_maps(struct bpf_object *obj, const struct vigil_shared_maps *m);
 
 #endif
