@@ -25,7 +25,8 @@
 
 struct vigil_loaded {
 	uint32_t policy_id;
-	struct bpf_link **links; /* one per hook, two for a return probe */
+	struct bpf_link **links; /* one per hook, two for a return probe, up to four
+				  * for the cgroup connect hooks */
 	size_t nlinks;
 	size_t prog_bytes; /* jited and translated size of every program */
 	size_t nhooks;
@@ -155,31 +156,42 @@ static struct bpf_link *attach_tracepoint(struct bpf_program *prog, const char *
 	return bpf_program__attach_tracepoint(prog, sub, slash + 1);
 }
 
-/* connect4 and connect6 at the cgroup root; the connect6 link is kept
- * here, connect4's returned (or NULL, *ret set). */
-static struct bpf_link *attach_connect(struct policy_bpf *skel, struct vigil_loaded *l, int *ret)
+/* connect4 at the cgroup root, returned (or NULL, errno set); connect6 and,
+ * for socket_connect, sendmsg4 and sendmsg6 (UDP sends to an address) kept
+ * in l. */
+static struct bpf_link *attach_connect(struct policy_bpf *skel, const struct vigil_hook_cfg *cfg,
+				       struct vigil_loaded *l)
 {
-	struct bpf_link *l4 = NULL, *l6 = NULL;
-	int cg = vigil_cgroup2_fd();
+	struct bpf_program *more[] = { skel->progs.vigil_connect6, skel->progs.vigil_sendmsg4,
+				       skel->progs.vigil_sendmsg6 };
+	size_t i, n = cfg->flags & VIGIL_HOOK_F_TCP ? 1 : 3, first = l->nlinks;
+	struct bpf_link *link = NULL;
+	int cg = vigil_cgroup2_fd(), err = 0;
 
 	if (cg < 0) {
 		errno = -cg;
 		return NULL;
 	}
-	l6 = bpf_program__attach_cgroup(skel->progs.vigil_connect6, cg);
-	if (l6)
-		l4 = bpf_program__attach_cgroup(skel->progs.vigil_connect4, cg);
-	*ret = -errno;
+	for (i = 0; i < n && !err; i++) {
+		link = bpf_program__attach_cgroup(more[i], cg);
+		if (!link) {
+			err = -errno;
+			break;
+		}
+		l->links[l->nlinks++] = link;
+		l->prog_bytes += prog_size(bpf_program__fd(more[i]));
+	}
+	link = err ? NULL : bpf_program__attach_cgroup(skel->progs.vigil_connect4, cg);
+	if (!link && !err)
+		err = -errno;
 	close(cg);
-	if (!l4) {
-		bpf_link__destroy(l6);
-		errno = -*ret;
+	if (err) { /* nothing of the hook stays */
+		while (l->nlinks > first)
+			bpf_link__destroy(l->links[--l->nlinks]);
+		errno = -err;
 		return NULL;
 	}
-	*ret = 0;
-	l->links[l->nlinks++] = l6;
-	l->prog_bytes += prog_size(bpf_program__fd(skel->progs.vigil_connect6));
-	return l4;
+	return link;
 }
 
 static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared_maps *m,
@@ -205,6 +217,12 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 	bpf_program__set_autoload(skel->progs.vigil_kretprobe, ret_probe);
 	bpf_program__set_autoload(skel->progs.vigil_connect4, prog == skel->progs.vigil_connect4);
 	bpf_program__set_autoload(skel->progs.vigil_connect6, prog == skel->progs.vigil_connect4);
+	bpf_program__set_autoload(skel->progs.vigil_sendmsg4,
+				  prog == skel->progs.vigil_connect4 &&
+					  !(ph->cfg.flags & VIGIL_HOOK_F_TCP));
+	bpf_program__set_autoload(skel->progs.vigil_sendmsg6,
+				  prog == skel->progs.vigil_connect4 &&
+					  !(ph->cfg.flags & VIGIL_HOOK_F_TCP));
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	ret = 0;
 	if (ph->attach == VIGIL_ATTACH_LSM)
@@ -246,7 +264,7 @@ static int load_hook(const struct vigil_plan_hook *ph, const struct vigil_shared
 		link = bpf_program__attach_raw_tracepoint(prog, ph->target);
 		break;
 	case VIGIL_ATTACH_CGROUP_CONNECT:
-		link = attach_connect(skel, l, &ret);
+		link = attach_connect(skel, &ph->cfg, l);
 		break;
 	}
 	if (!link) {
@@ -324,7 +342,7 @@ int vigil_policy_load(const struct vigil_plan *plan, const struct vigil_shared_m
 	if (!l)
 		goto fail;
 	l->policy_id = plan->policy_id;
-	l->links = calloc(plan->nhooks ? 2 * plan->nhooks : 1, sizeof(*l->links));
+	l->links = calloc(plan->nhooks ? 4 * plan->nhooks : 1, sizeof(*l->links));
 	l->strs = malloc((plan->nstrs ? plan->nstrs : 1) * sizeof(*l->strs));
 	l->nums = malloc((plan->nnums ? plan->nnums : 1) * sizeof(*l->nums));
 	if (!l->links || !l->strs || !l->nums)

@@ -1283,6 +1283,9 @@ int vigil_raw_tp(struct bpf_raw_tracepoint_args *ctx)
  * where neither BPF-LSM nor kprobes exist: it runs before the connect, so
  * a deny (Override) makes connect() fail with EPERM.  The sockaddr is the
  * address asked for; a tcp_connect sock's peer too (VIGIL_ARG_F_DEST).
+ * sendmsg4/sendmsg6 do the same for a socket_connect hook on a UDP
+ * datagram sent to an address without a connect (sendto): sendmsg()
+ * fails with EPERM.
  */
 static __always_inline int connect_hook(struct bpf_sock_addr *ctx, __u16 family, __u16 addrlen)
 {
@@ -1303,8 +1306,7 @@ static __always_inline int connect_hook(struct bpf_sock_addr *ctx, __u16 family,
 	return run_hook(raw) ? 0 : 1;
 }
 
-SEC("cgroup/connect4")
-int vigil_connect4(struct bpf_sock_addr *ctx)
+static __always_inline int connect4(struct bpf_sock_addr *ctx)
 {
 	struct pol_scratch *s = scratch();
 
@@ -1314,8 +1316,7 @@ int vigil_connect4(struct bpf_sock_addr *ctx)
 	return connect_hook(ctx, 2 /* AF_INET */, sizeof(struct sockaddr_in));
 }
 
-SEC("cgroup/connect6")
-int vigil_connect6(struct bpf_sock_addr *ctx)
+static __always_inline int connect6(struct bpf_sock_addr *ctx)
 {
 	struct pol_scratch *s = scratch();
 	__u32 a[4];
@@ -1328,6 +1329,37 @@ int vigil_connect6(struct bpf_sock_addr *ctx)
 	a[3] = ctx->user_ip6[3];
 	__builtin_memcpy(s->conn.addr, a, 16);
 	return connect_hook(ctx, 10 /* AF_INET6 */, sizeof(struct sockaddr_in6));
+}
+
+SEC("cgroup/connect4")
+int vigil_connect4(struct bpf_sock_addr *ctx)
+{
+	return connect4(ctx);
+}
+
+SEC("cgroup/connect6")
+int vigil_connect6(struct bpf_sock_addr *ctx)
+{
+	return connect6(ctx);
+}
+
+static __always_inline int sendmsg_hook(struct bpf_sock_addr *ctx, bool v6)
+{
+	if (ctx->protocol != 17 /* IPPROTO_UDP */ || (cfg.flags & VIGIL_HOOK_F_TCP))
+		return 1;
+	return v6 ? connect6(ctx) : connect4(ctx);
+}
+
+SEC("cgroup/sendmsg4")
+int vigil_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return sendmsg_hook(ctx, false);
+}
+
+SEC("cgroup/sendmsg6")
+int vigil_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return sendmsg_hook(ctx, true);
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -807,6 +807,8 @@ static int load(struct rig *r, const struct vigil_plan_hook *ph, struct policy_t
 	bpf_program__set_autoload(skel->progs.vigil_kretprobe, false);
 	bpf_program__set_autoload(skel->progs.vigil_connect4, false);
 	bpf_program__set_autoload(skel->progs.vigil_connect6, false);
+	bpf_program__set_autoload(skel->progs.vigil_sendmsg4, false);
+	bpf_program__set_autoload(skel->progs.vigil_sendmsg6, false);
 	memcpy((void *)&skel->rodata->cfg, &ph->cfg, sizeof(ph->cfg));
 	if (!r->nmaps) {
 		/* small: the tests need little room */

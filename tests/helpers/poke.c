@@ -3,6 +3,7 @@
  * poke - make one system call the policy tests hook, and say how it went:
  *
  *   poke connect ADDR PORT      TCP connect (IPv4 or IPv6 address)
+ *   poke sendto ADDR PORT       one UDP datagram to ADDR PORT, no connect
  *   poke open PATH              open(PATH, O_RDONLY)
  *   poke write PATH TEXT        open(PATH, O_WRONLY|O_CREAT|O_TRUNC), write TEXT
  *   poke unlink PATH            unlink(PATH)
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,8 @@ static int report(int rc)
 	return 1;
 }
 
-static int do_connect(const char *addr, const char *port)
+/* A TCP connect, or (udp) one datagram sent to the address. */
+static int do_net(const char *addr, const char *port, bool udp)
 {
 	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in s4 = { .sin_family = AF_INET };
@@ -59,10 +62,10 @@ static int do_connect(const char *addr, const char *port)
 		fprintf(stderr, "poke: %s is not an address\n", addr);
 		return 2;
 	}
-	fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	fd = socket(sa->sa_family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
 	if (fd < 0)
 		return report(-1);
-	rc = connect(fd, sa, len);
+	rc = udp ? (sendto(fd, "poke", 4, 0, sa, len) == 4 ? 0 : -1) : connect(fd, sa, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -104,7 +107,9 @@ static int run(int argc, char **argv)
 	if (argc < 1)
 		return 2;
 	if (!strcmp(argv[0], "connect") && argc == 3)
-		return do_connect(argv[1], argv[2]);
+		return do_net(argv[1], argv[2], false);
+	if (!strcmp(argv[0], "sendto") && argc == 3)
+		return do_net(argv[1], argv[2], true);
 	if (!strcmp(argv[0], "open") && argc == 2) {
 		int fd = open(argv[1], O_RDONLY);
 
@@ -137,7 +142,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rc = run(argc - 1, argv + 1);
 	if (rc == 2)
-		fprintf(stderr, "usage: poke connect ADDR PORT | open PATH | write PATH TEXT | "
+		fprintf(stderr, "usage: poke connect|sendto ADDR PORT | open PATH | write PATH TEXT | "
 				"unlink PATH | setuid UID | nocaps CMD... | repeat N CMD...\n");
 	return rc;
 }

@@ -290,12 +290,43 @@ EOF
 
 if [ "$VIGIL_ENV" != vm ]; then
 	# No BPF-LSM and no kprobes here: socket_connect and tcp_connect run as
-	# the cgroup connect4/connect6 hooks, before the connect.
+	# the cgroup connect4/connect6 hooks, before the connect (and sendmsg4/6
+	# for UDP datagrams sent to an address).  deny-udp: UDP to port DENY;
+	# only-local: tcp-connect-only-local-addrs.yaml's Sigkill shape.
+	sed 's/"deny-port"/"deny-udp"/; s/IPPROTO_TCP/IPPROTO_UDP/' "$T/deny-port.yaml" >"$T/deny-udp.yaml"
+	pol only-local <<EOF
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "only-local"
+spec:
+  kprobes:
+  - call: "tcp_connect"
+    syscall: false
+    args:
+    - index: 0
+      type: "sock"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "NotDAddr"
+        values: ["127.0.0.0/8", "::1"]
+      matchBinaries:
+      - operator: "In"
+        values: ["$POKE"]
+      matchActions:
+      - action: Sigkill
+EOF
 	start_vigild --export-filename "$EV" --tracing-policy "$T/deny-port.yaml" \
-		--tracing-policy "$T/tcp-connect.yaml" || { finish; exit 1; }
+		--tracing-policy "$T/tcp-connect.yaml" --tracing-policy "$T/deny-udp.yaml" \
+		--tracing-policy "$T/only-local.yaml" || { finish; exit 1; }
 	deny4=$("$POKE" connect 127.0.0.1 $DENY)
 	deny6=$("$POKE" connect ::1 $DENY)
 	allow4=$("$POKE" connect 127.0.0.1 $ALLOW)
+	udeny=$("$POKE" sendto 127.0.0.1 $DENY)
+	uallow=$("$POKE" sendto 127.0.0.1 $ALLOW)
+	"$POKE" connect 192.0.2.1 80 >/dev/null 2>&1
+	kst=$?
 	stop_vigild
 	if grep -q "deny-port: security_socket_connect runs as cgroup connect4/connect6" "$T/stderr"; then
 		ok "without BPF-LSM and kprobes, socket_connect runs as the cgroup connect hook, and says so"
@@ -313,6 +344,19 @@ if [ "$VIGIL_ENV" != vm ]; then
 		  .action == \"KPROBE_ACTION_OVERRIDE\" and .args[0].sock_arg.protocol == \"IPPROTO_TCP\" and
 		  .args[1].sockaddr_arg == {family: \"AF_INET\", addr: \"127.0.0.1\", port: $DENY}) and
 		 (\$e[1].process_kprobe.args[1].sockaddr_arg == {family: \"AF_INET6\", addr: \"::1\", port: $DENY})" "$EV"
+	[ "$udeny $uallow" = "EPERM ok" ] && ok "a UDP datagram sent to port $DENY is denied with EPERM, another is sent (sendmsg hook)" ||
+		not_ok "a UDP datagram sent to port $DENY is denied with EPERM, another is sent (sendmsg hook)" \
+			"poke said $udeny, then $uallow"
+	check "the denied datagram is reported once, by the UDP policy" \
+		"[.[] | select(.process_kprobe.policy_name == \"deny-udp\")] as \$e | (\$e | length) == 1 and
+		 (\$e[0].process_kprobe.args[0].sock_arg.protocol == \"IPPROTO_UDP\") and
+		 (\$e[0].process_kprobe.args[1].sockaddr_arg == {family: \"AF_INET\", addr: \"127.0.0.1\", port: $DENY})" "$EV"
+	[ "$kst" -eq 137 ] && ok "tcp_connect Sigkill outside loopback kills the connecting process (cgroup hook)" ||
+		not_ok "tcp_connect Sigkill outside loopback kills the connecting process (cgroup hook)" "status $kst"
+	check "the kill is reported once, with the peer asked for" \
+		"[.[] | select(.process_kprobe.policy_name == \"only-local\")] as \$e | (\$e | length) == 1 and
+		 (\$e[0].process_kprobe | .action == \"KPROBE_ACTION_SIGKILL\" and
+		  .args[0].sock_arg.daddr == \"192.0.2.1\" and .args[0].sock_arg.dport == 80)" "$EV"
 	check "tcp_connect on the cgroup hook reports the sock with the peer it connects to" \
 		"[.[] | select(.process_kprobe.policy_name == \"tcp-connect\")] as \$e | (\$e | length) == 1 and
 		 (\$e[0].process_kprobe.args[0].sock_arg | .family == \"AF_INET\" and .type == \"SOCK_STREAM\" and
