@@ -142,7 +142,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rc = run(argc - 1, argv + 1);
 	if (rc == 2)
-		fprintf(stderr, "usage: poke connect|sendto ADDR PORT | open PATH | write PATH TEXT | "
-				"unlink PATH | setuid UID | nocaps CMD... | repeat N CMD...\n");
+		fprintf(stderr,
+			"usage: poke connect|sendto ADDR PORT | open PATH | write PATH TEXT | "
+			"unlink PATH | setuid UID | nocaps CMD... | repeat N CMD...\n");
 	return rc;
 }
