@@ -94,6 +94,30 @@ static __always_inline void v4_mapped(__u8 *a16, __u32 addr)
 	__builtin_memcpy(a16 + 12, &addr, 4);
 }
 
+/* The struct sock behind a sock_addr or sockops context's socket, as a
+ * plain address: the verifier allows no arithmetic on socket pointers, and
+ * the socket is read through BPF_CORE_READ like any hook's argument. */
+static __always_inline struct sock *plain_sock(struct bpf_sock *bsk)
+{
+	struct sock *sk = NULL;
+
+	bpf_probe_read_kernel(&sk, sizeof(sk), &bsk);
+	return sk;
+}
+
+/* A sock_addr context's IPv6 address (user_ip6) as 16 bytes, read word by
+ * word as the context allows (its IPv4 one: v4_mapped(a16, user_ip4)). */
+static __always_inline void user_ip6(struct bpf_sock_addr *ctx, __u8 *a16)
+{
+	__u32 a[4];
+
+	a[0] = ctx->user_ip6[0];
+	a[1] = ctx->user_ip6[1];
+	a[2] = ctx->user_ip6[2];
+	a[3] = ctx->user_ip6[3];
+	__builtin_memcpy(a16, a, 16);
+}
+
 /* A socket's family, type, protocol, state, addresses, ports, mark,
  * priority and cookie (struct vigil_sock_info; si zeroed by the caller). */
 static __always_inline void sock_info(struct sock *sk, struct vigil_sock_info *si)

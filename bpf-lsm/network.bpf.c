@@ -131,8 +131,8 @@ static __always_inline void arg_rec(struct vigil_arg_rec *r, __u8 slot, __u8 typ
 
 /* Send n's first bytes: the sock argument and nargs - 1 more of the sizes
  * the layout above gives. */
-static __always_inline void send(struct net_ev *n, const struct owner *o, __u32 hook,
-				 __u16 nargs, __u32 data_len)
+static __always_inline void send(struct net_ev *n, const struct owner *o, __u32 hook, __u16 nargs,
+				 __u32 data_len)
 {
 	struct vigil_policy_event *ev = (void *)n->head;
 
@@ -171,16 +171,6 @@ static __always_inline struct net_ev *sock_event(struct sock *sk)
 	return n;
 }
 
-/* The struct sock behind a context's socket pointer, as a plain address
- * (the verifier allows no arithmetic on socket pointers). */
-static __always_inline struct sock *plain_sock(struct bpf_sock *bsk)
-{
-	struct sock *sk = NULL;
-
-	bpf_probe_read_kernel(&sk, sizeof(sk), &bsk);
-	return sk;
-}
-
 SEC("sockops")
 int vigil_net_sockops(struct bpf_sock_ops *ctx)
 {
@@ -200,8 +190,8 @@ int vigil_net_sockops(struct bpf_sock_ops *ctx)
 	sk = plain_sock(ctx->sk);
 	key = (__u64)sk;
 	if (op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB) { /* its close is wanted */
-		bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags |
-						       BPF_SOCK_OPS_STATE_CB_FLAG);
+		bpf_sock_ops_cb_flags_set(ctx,
+					  ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
 		return 1;
 	}
 	if (op == BPF_SOCK_OPS_STATE_CB) {
@@ -227,8 +217,9 @@ int vigil_net_sockops(struct bpf_sock_ops *ctx)
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
 	n = sock_event(sk);
 	if (n)
-		send(n, &o, op == BPF_SOCK_OPS_TCP_CONNECT_CB ? VIGIL_NET_CONNECT : VIGIL_NET_LISTEN,
-		     1, SOCK_ONLY);
+		send(n, &o,
+		     op == BPF_SOCK_OPS_TCP_CONNECT_CB ? VIGIL_NET_CONNECT : VIGIL_NET_LISTEN, 1,
+		     SOCK_ONLY);
 	return 1;
 }
 
@@ -333,13 +324,10 @@ static __always_inline void peer4(struct bpf_sock_addr *ctx, bool out)
 
 static __always_inline void peer6(struct bpf_sock_addr *ctx, bool out)
 {
-	__u32 a[4];
+	__u8 a[16];
 
-	a[0] = ctx->user_ip6[0];
-	a[1] = ctx->user_ip6[1];
-	a[2] = ctx->user_ip6[2];
-	a[3] = ctx->user_ip6[3];
-	datagram(ctx, (const __u8 *)a, out);
+	user_ip6(ctx, a);
+	datagram(ctx, a, out);
 }
 
 SEC("cgroup/sendmsg4")

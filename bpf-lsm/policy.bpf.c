@@ -1291,17 +1291,13 @@ static __always_inline int connect_hook(struct bpf_sock_addr *ctx, __u16 family,
 {
 	struct pol_scratch *s = scratch();
 	__u64 raw[RAW_ARGS] = {};
-	struct bpf_sock *sk;
 
 	if (!s || ((cfg.flags & VIGIL_HOOK_F_TCP) && ctx->protocol != 6 /* IPPROTO_TCP */))
 		return 1;
 	s->conn.family = family;
 	s->conn.port = bpf_ntohs((__u16)ctx->user_port);
-	sk = ctx->sk;
-	/* the struct sock's address as a plain number, as a hook's pointer
-	 * arguments are (the verifier refuses arithmetic on a sock pointer) */
-	bpf_probe_read_kernel(&raw[0], sizeof(raw[0]), &sk);
-	raw[1] = 1; /* the sockaddr: read from s->conn */
+	raw[0] = (__u64)plain_sock(ctx->sk); /* as a hook's pointer arguments are */
+	raw[1] = 1;			     /* the sockaddr: read from s->conn */
 	raw[2] = addrlen;
 	return run_hook(raw) ? 0 : 1;
 }
@@ -1319,15 +1315,10 @@ static __always_inline int connect4(struct bpf_sock_addr *ctx)
 static __always_inline int connect6(struct bpf_sock_addr *ctx)
 {
 	struct pol_scratch *s = scratch();
-	__u32 a[4];
 
 	if (!s)
 		return 1;
-	a[0] = ctx->user_ip6[0];
-	a[1] = ctx->user_ip6[1];
-	a[2] = ctx->user_ip6[2];
-	a[3] = ctx->user_ip6[3];
-	__builtin_memcpy(s->conn.addr, a, 16);
+	user_ip6(ctx, s->conn.addr);
 	return connect_hook(ctx, 10 /* AF_INET6 */, sizeof(struct sockaddr_in6));
 }
 
@@ -1343,9 +1334,10 @@ int vigil_connect6(struct bpf_sock_addr *ctx)
 	return connect6(ctx);
 }
 
+/* Loaded for socket_connect hooks only (not tcp_connect's). */
 static __always_inline int sendmsg_hook(struct bpf_sock_addr *ctx, bool v6)
 {
-	if (ctx->protocol != 17 /* IPPROTO_UDP */ || (cfg.flags & VIGIL_HOOK_F_TCP))
+	if (ctx->protocol != 17 /* IPPROTO_UDP */)
 		return 1;
 	return v6 ? connect6(ctx) : connect4(ctx);
 }
