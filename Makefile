@@ -31,9 +31,9 @@ CFLAGS   ?= -O2
 # The gRPC C core (the API's server and the CLI's client, api/server.c and
 # api/client.c); its C API needs only these two of pkg-config's long list.
 GRPC_LIBS ?= -lgrpc -lgpr
-LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv -lpcre2-8 $(PROTOBUF_C_LIBS) $(GRPC_LIBS) \
+LDLIBS   := -lbpf -lelf -lz -ljson-c -lyaml -lresolv -lpcre2-8 -lcurl -lcrypto $(PROTOBUF_C_LIBS) $(GRPC_LIBS) \
 	-lpthread
-CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv -lpcre2-8 $(PROTOBUF_C_LIBS) \
+CLI_LDLIBS := -lbpf -lelf -lz -lyaml -ljson-c -lresolv -lpcre2-8 -lcurl -lcrypto $(PROTOBUF_C_LIBS) \
 	$(GRPC_LIBS) -lpthread
 # Objects, then the project's libraries as one group: the agent core and the
 # API use each other (the pipeline builds API messages, the API's encoders

@@ -422,6 +422,8 @@ static Tetragon__TracingPolicyStatus *policy_status(struct vigil_api_agent *ag,
 	}
 	s->id = in->id;
 	s->name = dup(rc, in->name, err);
+	if (in->namespace_ && in->namespace_[0])
+		s->namespace_ = dup(rc, in->namespace_, err);
 	switch (in->status) {
 	case VIGIL_POLICY_LOADED_ENABLED:
 		s->state = TETRAGON__TRACING_POLICY_STATE__TP_STATE_ENABLED;

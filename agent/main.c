@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "api_ops.h"
+#include "k8s.h"
 #include "log.h"
 #include "mounts.h"
 #include "options.h"
@@ -332,6 +333,7 @@ int main(int argc, char **argv)
 	struct vigil_policies *policies = NULL;
 	struct vigil_policy_watch *watch = NULL;
 	struct vigil_network *network = NULL;
+	struct vigil_k8s *k8s = NULL;
 	struct api api = { 0 };
 	int wake_fd = -1;
 	uint64_t kstats[VIGIL_STAT_COUNT] = { 0 }, last_check = 0, last_gc, attached;
@@ -403,6 +405,13 @@ int main(int argc, char **argv)
 	err = start_api(&o, &feats, policies, &p, &api);
 	if (err)
 		goto cleanup;
+	if (o.k8s) {
+		struct vigil_k8s_opts ko = { o.kubeconfig, o.node, policies };
+
+		err = vigil_k8s_start(&ko, &k8s);
+		if (err)
+			goto cleanup;
+	}
 	wake_fd = wakeups(vigil_policy_watch_fd(watch), vigil_server_fd(api.server));
 	if (wake_fd < -1) {
 		err = wake_fd;
@@ -451,6 +460,7 @@ int main(int argc, char **argv)
 				vigil_err("export file %s reopened", o.export_path);
 		}
 		now = clock_ns(CLOCK_MONOTONIC);
+		vigil_k8s_poll(k8s, now / 1000000ULL);
 		if (now - last_check > 1000000000ULL) {
 			last_check = now;
 			if (!vigil_sensor_stats(sensor, kstats))
@@ -503,6 +513,7 @@ cleanup:
 		unlink(o.ready_path);
 	}
 	vigil_network_stop(network);
+	vigil_k8s_stop(k8s);
 	vigil_policy_watch_free(watch);
 	vigil_policies_free(policies);
 	vigil_sensor_close(sensor);

@@ -31,6 +31,8 @@ static const struct option long_opts[] = {
 	{ "tracing-policy-dir", required_argument, NULL, 'T' },
 	{ "no-watch-policy-dir", no_argument, NULL, 'W' },
 	{ "server-address", required_argument, NULL, 'a' },
+	{ "k8s", no_argument, NULL, 'K' },
+	{ "kubeconfig", required_argument, NULL, 'k' },
 	{ "export-allowlist", required_argument, NULL, 'A' },
 	{ "export-denylist", required_argument, NULL, 'd' },
 	{ "probe", no_argument, NULL, 'p' },
@@ -99,6 +101,15 @@ void vigil_options_usage(FILE *f)
 		"                                reported and its earlier version kept; a missing\n"
 		"                                DIR is loaded when it appears\n"
 		"  --no-watch-policy-dir         load DIR at start only\n"
+		"\n"
+		"Kubernetes:\n"
+		"  --k8s                         load the cluster's TracingPolicy and\n"
+		"                                TracingPolicyNamespaced resources and follow\n"
+		"                                them; a resource that fails to load gets a\n"
+		"                                Warning Event.  The API server is the pod's\n"
+		"                                service account's, or --kubeconfig's\n"
+		"  --kubeconfig PATH             reach the API server as this kubeconfig's\n"
+		"                                current context says (implies --k8s)\n"
 		"\n"
 		"Tuning:\n"
 		"  --rb-size BYTES               kernel ring buffer, a power of two from %u to 1 "
@@ -284,6 +295,13 @@ static int parse_one(int c, const char *arg, struct vigil_options *o)
 		return 0;
 	case 'a':
 		o->server_address = arg;
+		return 0;
+	case 'K':
+		o->k8s = true;
+		return 0;
+	case 'k':
+		o->k8s = true;
+		o->kubeconfig = arg;
 		return 0;
 	case 'A':
 		o->export_allow = arg;

@@ -44,6 +44,8 @@ struct vigil_options {
 	const char *server_address; /* the gRPC API's; "" for none */
 	const char *export_allow;   /* --export-allowlist: filter JSON, one per line */
 	const char *export_deny;    /* --export-denylist */
+	bool k8s;		    /* --k8s */
+	const char *kubeconfig;	    /* --kubeconfig; NULL: in-cluster */
 };
 
 /*

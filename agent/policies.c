@@ -37,7 +37,23 @@ struct entry {
 	int retired;
 };
 
+/* A policy from another source (a Kubernetes resource) that failed to
+ * load: listed with its error until it loads or goes away. */
+struct failed {
+	char *ns, *name, *file, *error;
+};
+
+static void failed_clear(struct failed *f)
+{
+	free(f->ns);
+	free(f->name);
+	free(f->file);
+	free(f->error);
+}
+
 struct vigil_policies {
+	struct failed *failed;
+	size_t nfailed;
 	struct vigil_kernel_features f;
 	struct vigil_shared_maps m;
 	struct entry *e;     /* indexed by policy id */
@@ -136,18 +152,35 @@ void vigil_policies_free(struct vigil_policies *ps)
 	for (i = 0; i < VIGIL_POLICIES_MAX; i++)
 		if (ps->e[i].used)
 			entry_clear(ps, &ps->e[i]);
+	for (i = 0; i < ps->nfailed; i++)
+		failed_clear(&ps->failed[i]);
+	free(ps->failed);
 	free(ps->e);
 	free(ps);
 }
 
-static struct entry *find(const struct vigil_policies *ps, const char *name)
+static bool same_ns(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && !strcmp(a, b));
+}
+
+/* The live policy called name in namespace ns ("" or NULL: cluster-wide);
+ * any_ns: in any namespace (the first found). */
+static struct entry *find_in(const struct vigil_policies *ps, const char *ns, const char *name,
+			     bool any_ns)
 {
 	size_t i;
 
 	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
-		if (ps->e[i].used && !ps->e[i].retired && !strcmp(ps->e[i].model->name, name))
+		if (ps->e[i].used && !ps->e[i].retired && !strcmp(ps->e[i].model->name, name) &&
+		    (any_ns || same_ns(ps->e[i].model->namespace_, ns)))
 			return &ps->e[i];
 	return NULL;
+}
+
+static struct entry *find(const struct vigil_policies *ps, const char *name)
+{
+	return find_in(ps, NULL, name, true);
 }
 
 /*
@@ -284,7 +317,7 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 		goto fail;
 	}
 	/* Gap-free replace: the new policy enforces before the old stops. */
-	old = find(ps, e->model->name);
+	old = find_in(ps, e->model->namespace_, e->model->name, false);
 	ret = vigil_policy_set_state(&ps->m, e->id, true, e->mode == VIGIL_MODE_MONITOR);
 	if (ret) {
 		snprintf(errs, errsz, "%s: policy %s: switch on: %s", file, e->model->name,
@@ -363,6 +396,59 @@ int vigil_policies_add_dir(struct vigil_policies *ps, const char *dir, bool miss
 	return failed;
 }
 
+int vigil_policies_delete_in(struct vigil_policies *ps, const char *ns, const char *name)
+{
+	struct entry *e = find_in(ps, ns, name, false);
+
+	if (!e)
+		return -ENOENT;
+	entry_retire(ps, e);
+	return 0;
+}
+
+int vigil_policies_note_failed(struct vigil_policies *ps, const char *ns, const char *name,
+			       const char *file, const char *error)
+{
+	struct failed *f, *grown;
+	size_t i;
+
+	for (i = 0; i < ps->nfailed; i++)
+		if (!strcmp(ps->failed[i].name, name) && same_ns(ps->failed[i].ns, ns))
+			break;
+	if (i == ps->nfailed) {
+		grown = realloc(ps->failed, (ps->nfailed + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		ps->failed = grown;
+		memset(&grown[i], 0, sizeof(*grown));
+		ps->nfailed++;
+	}
+	f = &ps->failed[i];
+	failed_clear(f);
+	f->ns = strdup(ns ? ns : "");
+	f->name = strdup(name);
+	f->file = strdup(file);
+	f->error = strdup(error);
+	if (!f->ns || !f->name || !f->file || !f->error) {
+		vigil_policies_forget_failed(ps, ns, name);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vigil_policies_forget_failed(struct vigil_policies *ps, const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ps->nfailed; i++)
+		if (ps->failed[i].name && !strcmp(ps->failed[i].name, name) &&
+		    same_ns(ps->failed[i].ns, ns)) {
+			failed_clear(&ps->failed[i]);
+			ps->failed[i] = ps->failed[--ps->nfailed];
+			return;
+		}
+}
+
 int vigil_policies_delete(struct vigil_policies *ps, const char *name)
 {
 	struct entry *e = find(ps, name);
@@ -415,7 +501,7 @@ size_t vigil_policies_count(const struct vigil_policies *ps)
 
 	for (i = 1; i < VIGIL_POLICIES_MAX; i++)
 		n += ps->e[i].used && !ps->e[i].retired;
-	return n;
+	return n + ps->nfailed;
 }
 
 int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigil_policy_info *out)
@@ -429,6 +515,7 @@ int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigi
 			continue;
 		memset(out, 0, sizeof(*out));
 		out->name = e->model->name;
+		out->namespace_ = e->model->namespace_ ? e->model->namespace_ : "";
 		out->file = e->model->file;
 		out->status =
 			e->enabled ? VIGIL_POLICY_LOADED_ENABLED : VIGIL_POLICY_LOADED_DISABLED;
@@ -436,6 +523,17 @@ int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigi
 		out->nhooks = e->plan.nhooks;
 		out->kernel_bytes = vigil_policy_kernel_bytes(e->loaded);
 		out->id = e->id;
+		return 0;
+	}
+	if (idx >= n && idx - n < ps->nfailed) {
+		const struct failed *f = &ps->failed[idx - n];
+
+		memset(out, 0, sizeof(*out));
+		out->name = f->name;
+		out->namespace_ = f->ns;
+		out->file = f->file;
+		out->status = VIGIL_POLICY_LOAD_ERROR;
+		out->error = f->error;
 		return 0;
 	}
 	return -ENOENT;

@@ -40,6 +40,7 @@ enum vigil_policy_status {
 
 struct vigil_policy_info {
 	const char *name;
+	const char *namespace_; /* "" for a cluster-wide policy */
 	const char *file;
 	enum vigil_policy_status status;
 	enum vigil_policy_mode mode;
@@ -72,6 +73,17 @@ int vigil_policies_add_file(struct vigil_policies *ps, const char *path, int mod
 /* Every *.yaml / *.yml file of dir, in name order.  A missing dir is not an
  * error when missing_ok.  Failures are logged; returns how many failed. */
 int vigil_policies_add_dir(struct vigil_policies *ps, const char *dir, bool missing_ok);
+
+/* Delete the policy name of namespace ns ("" or NULL: cluster-wide). */
+int vigil_policies_delete_in(struct vigil_policies *ps, const char *ns, const char *name);
+
+/* A policy that failed to load from a source that keeps it (a Kubernetes
+ * resource) is listed, with status LOAD_ERROR and its error, after the
+ * loaded ones, until forgotten (it loaded, or went away).  A loaded
+ * policy of the same name (an older version) is listed beside it. */
+int vigil_policies_note_failed(struct vigil_policies *ps, const char *ns, const char *name,
+			       const char *file, const char *error);
+void vigil_policies_forget_failed(struct vigil_policies *ps, const char *ns, const char *name);
 
 /* A policy deleted or replaced is switched off at once; its hooks stay
  * known, for the events already in the ring buffer, until the second

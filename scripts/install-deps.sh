@@ -6,6 +6,9 @@
 # protobuf-c-compiler, libprotobuf-c-dev: the API's messages (protoc-c generates
 # their C code at build time); libgrpc-dev: the gRPC C core the API is served on.
 # libpcre2-dev: the regexes of the API's event filters (Tetragon's binary_regex etc.).
+# libcurl4-openssl-dev, libssl-dev: vigild's client of the Kubernetes API (--k8s):
+# HTTPS with the cluster's CA, streamed watches; OpenSSL also decodes a
+# kubeconfig's base64 -data fields.
 # python3-grpcio, python3-grpc-tools: an independent gRPC client of the API for the
 # host tests (tests/integration/api_client.py, generated from vigil's .proto).
 set -eu
@@ -15,6 +18,7 @@ libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
 qemu-system-x86 busybox-static cpio gzip \
 libclang-rt-14-dev \
 protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libpcre2-dev \
+libcurl4-openssl-dev libssl-dev \
 python3-grpcio python3-grpc-tools"
 
 # Benchmark-only packages, pulled in with --bench.
