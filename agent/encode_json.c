@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "encode.h"
+#include "k8s_pod.h"
 #include "ns_names.h"
 #include "values.h"
 
@@ -95,6 +96,50 @@ static void add_binary_props(struct json_object *o, const struct vigil_process *
 	json_object_object_add(o, "binary_properties", props);
 }
 
+/* Tetragon's Pod message: the pod of a process in one of its containers. */
+static void add_pod(struct json_object *o, const struct vigil_process *p)
+{
+	const struct vigil_pod *pod = p->pod;
+	const struct vigil_pod_container *c;
+	struct json_object *po, *co, *img, *labels;
+	char buf[64];
+	size_t i;
+
+	if (!pod)
+		return;
+	po = json_object_new_object();
+	add_str(po, "namespace", pod->ns);
+	add_str(po, "name", pod->name);
+	add_str(po, "uid", pod->uid);
+	if (p->pod_container < pod->ncontainers) {
+		c = &pod->containers[p->pod_container];
+		co = json_object_new_object();
+		add_str(co, "id", c->full_id);
+		add_str(co, "name", c->name);
+		if ((c->image_id && c->image_id[0]) || (c->image && c->image[0])) {
+			img = json_object_new_object();
+			add_str(img, "id", c->image_id);
+			add_str(img, "name", c->image);
+			json_object_object_add(co, "image", img);
+		}
+		if (c->start_time_ns) {
+			vigil_format_time(c->start_time_ns, buf, sizeof(buf));
+			add_str(co, "start_time", buf);
+		}
+		json_object_object_add(po, "container", co);
+	}
+	if (pod->nlabels) {
+		labels = json_object_new_object();
+		for (i = 0; i < pod->nlabels; i++) /* sorted by key, as protojson's map */
+			json_object_object_add(labels, pod->labels[i].key,
+					       json_object_new_string(pod->labels[i].value));
+		json_object_object_add(po, "pod_labels", labels);
+	}
+	add_str(po, "workload", pod->workload);
+	add_str(po, "workload_kind", pod->workload_kind);
+	json_object_object_add(o, "pod", po);
+}
+
 static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 					const struct vigil_process *p)
 {
@@ -118,6 +163,7 @@ static struct json_object *process_json(const struct vigil_encode_ctx *ctx,
 	add_str(o, "flags", flags);
 	add_time(o, "start_time", ctx, p->ktime);
 	add_u32(o, "auid", c->auid);
+	add_pod(o, p);
 	add_str(o, "docker", p->container_id);
 	if (p->parent_key.pid) {
 		vigil_exec_id(ctx->node_name, p->parent_key.ktime, p->parent_key.pid, id,

@@ -15,10 +15,13 @@
 #include "k8s.h"
 #include "k8s_client.h"
 #include "k8s_config.h"
+#include "k8s_pod.h"
 #include "k8s_policy.h"
+#include "k8s_scope.h"
 #include "k8s_watch.h"
 #include "log.h"
 #include "policies.h"
+#include "probe.h"
 
 #define ERRS_MAX 16384
 
@@ -33,8 +36,10 @@ struct res {
 struct vigil_k8s {
 	struct vigil_k8s_config cfg;
 	struct vigil_k8s_client *client;
-	struct vigil_k8s_watch tp, tpn;
+	struct vigil_k8s_watch tp, tpn, pods;
 	struct vigil_policies *policies;
+	struct vigil_pod_store *store;
+	struct vigil_k8s_scope *scope;
 	char node[256];
 	struct res *res;
 	size_t nres;
@@ -185,14 +190,6 @@ static void upsert(void *ctx, const char *kind, struct json_object *obj)
 	free(e->text);
 	e->text = r.text;
 	r.text = NULL;
-	if (!strcmp(r.kind, VIGIL_K8S_KIND_TPN)) {
-		snprintf(k->errs, ERRS_MAX,
-			 "%s: spec: a TracingPolicyNamespaced applies to the pods of its "
-			 "namespace, and vigild does not scope policies to pods yet",
-			 r.label);
-		load_failed(k, &r, false);
-		return;
-	}
 	err = vigil_policies_add(k->policies, r.label, e->text, strlen(e->text), -1, k->errs,
 				 ERRS_MAX);
 	if (err) {
@@ -237,6 +234,33 @@ static const struct vigil_k8s_watch_ops ops = {
 	.say = say,
 };
 
+/* --- pods ------------------------------------------------------------------ */
+
+static void pod_upsert(void *ctx, const char *kind, struct json_object *obj)
+{
+	struct vigil_k8s *k = ctx;
+	char why[256];
+
+	(void)kind;
+	if (vigil_pod_store_upsert_json(k->store, obj, why, sizeof(why)))
+		vigil_err("kubernetes: a pod vigild cannot read: %s", why);
+}
+
+static void pod_removed(void *ctx, const char *kind, const char *ns, const char *name)
+{
+	struct vigil_k8s *k = ctx;
+
+	(void)kind;
+	vigil_pod_store_delete_name(k->store, ns, name);
+}
+
+static const struct vigil_k8s_watch_ops pod_ops = {
+	.upsert = pod_upsert,
+	.remove = pod_removed,
+	.synced = synced,
+	.say = say,
+};
+
 int vigil_k8s_start(const struct vigil_k8s_opts *o, struct vigil_k8s **out)
 {
 	struct vigil_k8s *k = calloc(1, sizeof(*k));
@@ -246,6 +270,7 @@ int vigil_k8s_start(const struct vigil_k8s_opts *o, struct vigil_k8s **out)
 	if (!k)
 		return -ENOMEM;
 	k->policies = o->policies;
+	k->store = o->pods;
 	snprintf(k->node, sizeof(k->node), "%s", o->node);
 	k->errs = malloc(ERRS_MAX);
 	if (!k->errs) {
@@ -267,6 +292,17 @@ int vigil_k8s_start(const struct vigil_k8s_opts *o, struct vigil_k8s **out)
 		err = vigil_k8s_watch_init(&k->tpn, VIGIL_K8S_KIND_TPN, "tracingpoliciesnamespaced",
 					   "/apis/cilium.io/v1alpha1/tracingpoliciesnamespaced",
 					   NULL, &ops, k);
+	if (!err && k->store)
+		err = vigil_k8s_scope_new(o->scope_map, vigil_cgroup2_fd(), &k->scope);
+	if (!err && k->store) {
+		char sel[300];
+
+		snprintf(sel, sizeof(sel), "spec.nodeName=%s", k->node);
+		err = vigil_k8s_watch_init(&k->pods, "Pod", "pods", "/api/v1/pods", sel, &pod_ops,
+					   k);
+		if (!err)
+			err = vigil_k8s_client_watch(k->client, &k->pods);
+	}
 	if (!err)
 		err = vigil_k8s_client_watch(k->client, &k->tp);
 	if (!err)
@@ -285,8 +321,11 @@ fail:
 
 void vigil_k8s_poll(struct vigil_k8s *k, uint64_t now_ms)
 {
-	if (k)
-		vigil_k8s_client_poll(k->client, now_ms);
+	if (!k)
+		return;
+	vigil_k8s_client_poll(k->client, now_ms);
+	if (k->scope)
+		vigil_k8s_scope_sync(k->scope, k->policies, k->store, now_ms);
 }
 
 void vigil_k8s_stop(struct vigil_k8s *k)
@@ -296,10 +335,13 @@ void vigil_k8s_stop(struct vigil_k8s *k)
 	if (!k)
 		return;
 	vigil_k8s_client_free(k->client);
+	vigil_k8s_scope_free(k->scope);
 	if (k->tp.kind)
 		vigil_k8s_watch_fini(&k->tp);
 	if (k->tpn.kind)
 		vigil_k8s_watch_fini(&k->tpn);
+	if (k->pods.kind)
+		vigil_k8s_watch_fini(&k->pods);
 	for (i = 0; i < k->nres; i++) {
 		free(k->res[i].ns);
 		free(k->res[i].name);

@@ -8,6 +8,11 @@
  * vigild's log, in `vigil tp list` (state LOAD_ERROR with the error) and
  * as a Warning Event on the resource, which `kubectl describe` shows.
  *
+ * The pods of this node (spec.nodeName) are listed and watched into a
+ * pod store: events name the pod of their container (pipeline.c), and
+ * pod-scoped policies (podSelector, containerSelector, namespaced) apply
+ * in the cgroups of the containers they select (k8s_scope.h).
+ *
  * Everything runs on vigild's main loop: vigil_k8s_poll() is called on
  * each turn (at least every 50 ms).
  */
@@ -17,12 +22,15 @@
 #include <stdint.h>
 
 struct vigil_policies;
+struct vigil_pod_store;
 struct vigil_k8s;
 
 struct vigil_k8s_opts {
 	const char *kubeconfig; /* NULL: the pod's service account */
 	const char *node;	/* this node's name */
 	struct vigil_policies *policies;
+	struct vigil_pod_store *pods; /* the pods of this node, kept up to date */
+	int scope_map;		      /* policy_scope (k8s_scope.h) */
 };
 
 /* Read the configuration and start listing.  0, or a negative errno after

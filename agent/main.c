@@ -23,6 +23,8 @@
 
 #include "api_ops.h"
 #include "k8s.h"
+#include "k8s_pod.h"
+#include "pod_hold.h"
 #include "log.h"
 #include "mounts.h"
 #include "options.h"
@@ -203,6 +205,8 @@ static int load_policies(const struct vigil_options *o, const struct vigil_featu
 		goto cleanup;
 	}
 	p->policies = *out;
+	if (o->k8s)
+		vigil_policies_allow_pods(*out);
 	for (i = 0; i < o->npolicy_files; i++) {
 		err = vigil_policies_add_file(*out, o->policy_files[i], -1, errs, errsz);
 		if (err) {
@@ -406,8 +410,18 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	if (o.k8s) {
-		struct vigil_k8s_opts ko = { o.kubeconfig, o.node, policies };
+		struct vigil_k8s_opts ko = { o.kubeconfig, o.node, policies, NULL, -1 };
+		struct vigil_shared_maps sm;
 
+		p.pods = vigil_pod_store_new();
+		if (!p.pods || vigil_pod_hold_new(p.pods, VIGIL_POD_WAIT_MS, &p.hold)) {
+			err = -ENOMEM;
+			vigil_err("pods: %s", strerror(-err));
+			goto cleanup;
+		}
+		ko.pods = p.pods;
+		vigil_sensor_maps(sensor, &sm);
+		ko.scope_map = sm.policy_scope;
 		err = vigil_k8s_start(&ko, &k8s);
 		if (err)
 			goto cleanup;
@@ -430,6 +444,7 @@ int main(int argc, char **argv)
 		bool changed;
 		uint64_t now;
 
+		p.now_ms = clock_ns(CLOCK_MONOTONIC) / 1000000ULL;
 		err = vigil_sensor_poll_fd(sensor, 50, wake_fd, &changed);
 		if (err == -EINTR)
 			err = 0;
@@ -461,6 +476,9 @@ int main(int argc, char **argv)
 		}
 		now = clock_ns(CLOCK_MONOTONIC);
 		vigil_k8s_poll(k8s, now / 1000000ULL);
+		err = vigil_pipeline_release(&p, now / 1000000ULL);
+		if (err)
+			break;
 		if (now - last_check > 1000000000ULL) {
 			last_check = now;
 			if (!vigil_sensor_stats(sensor, kstats))
@@ -480,6 +498,8 @@ int main(int argc, char **argv)
 		vigil_err("stdout: the reader went away; stopping (stdout was the only output)");
 		err = 0;
 	}
+	/* what waits for a pod goes now, without one */
+	vigil_pipeline_release(&p, UINT64_MAX);
 	vigil_pipeline_flush(&p);
 	/* The streams get what was drained, then end. */
 	vigil_server_stop(api.server);
@@ -514,9 +534,11 @@ cleanup:
 	}
 	vigil_network_stop(network);
 	vigil_k8s_stop(k8s);
+	vigil_pod_hold_free(p.hold);
 	vigil_policy_watch_free(watch);
 	vigil_policies_free(policies);
 	vigil_sensor_close(sensor);
 	vigil_cache_free(p.cache);
+	vigil_pod_store_free(p.pods);
 	return err ? 1 : 0;
 }

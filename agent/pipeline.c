@@ -20,8 +20,10 @@
 #include "event_pb.h"
 #include "exec_desc.h"
 #include "filter.h"
+#include "k8s_pod.h"
 #include "log.h"
 #include "pipeline.h"
+#include "pod_hold.h"
 
 typedef int (*msg_handler)(struct vigil_pipeline *p, const void *data, size_t size);
 
@@ -64,10 +66,25 @@ static bool publish(struct vigil_pipeline *p, const struct vigil_out_event *ev)
 	return pass;
 }
 
+/* The pod of a record in a container, found once, before the record is
+ * first encoded (its encoding is kept). */
+static void attach_pod(struct vigil_pipeline *p, struct vigil_process *proc)
+{
+	size_t idx = 0;
+
+	if (!p->pods || !proc || proc->pod || proc->json || !proc->container_id[0])
+		return;
+	if (!vigil_pod_store_find_container(p->pods, proc->container_id, &proc->pod, &idx))
+		proc->pod_container = (uint32_t)idx;
+}
+
 static int emit(struct vigil_pipeline *p, const struct vigil_out_event *ev)
 {
 	int err;
 
+	attach_pod(p, ev->proc);
+	if (ev->proc)
+		attach_pod(p, ev->proc->parent);
 	if (!publish(p, ev))
 		return 0;
 	if (p->export) {
@@ -305,10 +322,8 @@ static const msg_handler handlers[VIGIL_MSG_TYPE_COUNT] = {
 	[VIGIL_MSG_POLICY] = handle_policy,
 };
 
-int vigil_pipeline_msg(void *arg, const void *data, size_t size)
+static int dispatch(struct vigil_pipeline *p, int type, const void *data, size_t size)
 {
-	struct vigil_pipeline *p = arg;
-	int type = vigil_msg_type(data, size);
 	int err;
 
 	if (type < 0 || type >= VIGIL_MSG_TYPE_COUNT || !handlers[type]) {
@@ -329,6 +344,82 @@ int vigil_pipeline_msg(void *arg, const void *data, size_t size)
 	if (err)
 		return err; /* -EPIPE: nowhere left to write */
 	p->handled[type]++;
+	return 0;
+}
+
+/* The container and pod UID of the process a message is about, as its
+ * cgroup names them ("" when none): an exec's from the message, the
+ * others' from the cache. */
+static void msg_container(struct vigil_pipeline *p, int type, const void *data, size_t size,
+			  char *id, char *uid)
+{
+	id[0] = uid[0] = 0;
+	if (type == VIGIL_MSG_EXEC) {
+		struct vigil_exec_info *info = malloc(sizeof(*info));
+		struct vigil_exec_source src;
+		struct vigil_exec_desc d;
+
+		if (info && !vigil_decode_exec(data, size, info)) {
+			exec_source(info, &src);
+			vigil_exec_desc_build(&d, &src);
+			memcpy(id, d.container_id, sizeof(d.container_id));
+			memcpy(uid, d.pod_uid, sizeof(d.pod_uid));
+		}
+		free(info);
+	} else if ((type == VIGIL_MSG_EXIT || type == VIGIL_MSG_POLICY) &&
+		   size >= sizeof(struct vigil_msg_hdr) + sizeof(struct vigil_proc_key)) {
+		struct vigil_proc_key key;
+		struct vigil_process *proc;
+
+		/* both begin with the header and the process's key */
+		memcpy(&key, (const char *)data + sizeof(struct vigil_msg_hdr), sizeof(key));
+		proc = vigil_cache_find(p->cache, key.pid);
+		if (proc && !proc->pod) {
+			memcpy(id, proc->container_id, sizeof(proc->container_id));
+			memcpy(uid, proc->pod_uid, sizeof(proc->pod_uid));
+		}
+	}
+}
+
+int vigil_pipeline_msg(void *arg, const void *data, size_t size)
+{
+	struct vigil_pipeline *p = arg;
+	int type = vigil_msg_type(data, size);
+	char id[VIGIL_CONTAINER_ID_LEN + 1], uid[VIGIL_POD_UID_LEN + 1];
+
+	if (p->hold) {
+		bool queue = !vigil_pod_hold_empty(p->hold);
+
+		if (!queue && type != VIGIL_MSG_CLONE) {
+			msg_container(p, type, data, size, id, uid);
+			queue = vigil_pod_hold_needs(p->hold, id, uid);
+		} else {
+			id[0] = uid[0] = 0;
+			if (queue && type != VIGIL_MSG_CLONE)
+				msg_container(p, type, data, size, id, uid);
+		}
+		if (queue && !vigil_pod_hold_push(p->hold, data, size, id, uid, p->now_ms))
+			return 0;
+	}
+	return dispatch(p, type, data, size);
+}
+
+int vigil_pipeline_release(struct vigil_pipeline *p, uint64_t now_ms)
+{
+	const void *data;
+	size_t size;
+	bool late;
+	int err;
+
+	if (!p->hold)
+		return 0;
+	p->now_ms = now_ms;
+	while ((data = vigil_pod_hold_ready(p->hold, now_ms, &size, &late))) {
+		err = dispatch(p, vigil_msg_type(data, size), data, size);
+		vigil_pod_hold_pop(p->hold);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

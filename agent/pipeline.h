@@ -54,6 +54,11 @@ struct vigil_pipeline {
 	 * stdout (the API's streams have their own); NULL: none. */
 	struct vigil_filters *export_allow, *export_deny;
 	uint64_t export_filtered; /* events the export filters left out */
+	/* --k8s: pods named on events (NULL: none), and the messages waiting
+	 * for theirs (pod_hold.h); NULL: none wait. */
+	struct vigil_pod_store *pods;
+	struct vigil_pod_hold *hold;
+	uint64_t now_ms; /* CLOCK_MONOTONIC, set by the caller before each read */
 };
 
 /*
@@ -63,6 +68,10 @@ struct vigil_pipeline {
  * not be written (the outputs count those).
  */
 int vigil_pipeline_msg(void *arg, const void *data, size_t size);
+
+/* Handle the messages held for their pods that may go now (see
+ * pod_hold.h).  -EPIPE as above. */
+int vigil_pipeline_release(struct vigil_pipeline *p, uint64_t now_ms);
 
 /* Write what every output has pending.  -EPIPE as above. */
 int vigil_pipeline_flush(struct vigil_pipeline *p);

@@ -52,6 +52,8 @@ static void failed_clear(struct failed *f)
 }
 
 struct vigil_policies {
+	uint64_t generation; /* bumped when a policy is switched on or retired */
+	bool pods;	     /* pod-scoped policies can be kept scoped (--k8s) */
 	struct failed *failed;
 	size_t nfailed;
 	struct vigil_kernel_features f;
@@ -197,6 +199,7 @@ static void wait_running(void)
 /* Switch the policy off now; free it once its events are read (reap). */
 static void entry_retire(struct vigil_policies *ps, struct entry *e)
 {
+	ps->generation++;
 	/* Programs of one hook run one after the other, the newest first
 	 * for kprobes and LSM hooks: a run that found a policy switched on
 	 * since still off must find this one on.  Let such runs end first. */
@@ -299,6 +302,14 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 			ret = vigil_policy_compile(e->model, &f, e->id, &e->plan, &ds);
 		host_facts_close(hf);
 	}
+	if (!ret && e->plan.scoped && !ps->pods) {
+		snprintf(errs, errsz,
+			 "%s: spec: this policy applies to pods (podSelector, containerSelector "
+			 "or a TracingPolicyNamespaced): vigild needs --k8s to know them",
+			 file);
+		ret = -EINVAL;
+		goto fail;
+	}
 	if (ret) {
 		format_diags(&ds, errs, errsz);
 		if (!errs[0])
@@ -327,6 +338,7 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 	e->used = true;
 	e->enabled = true;
 	ps->switched_on = true;
+	ps->generation++;
 	ps->last_added = e->id;
 	if (old)
 		entry_retire(ps, old);
@@ -534,6 +546,35 @@ int vigil_policies_info(const struct vigil_policies *ps, size_t idx, struct vigi
 		out->file = f->file;
 		out->status = VIGIL_POLICY_LOAD_ERROR;
 		out->error = f->error;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+void vigil_policies_allow_pods(struct vigil_policies *ps)
+{
+	ps->pods = true;
+}
+
+uint64_t vigil_policies_generation(const struct vigil_policies *ps)
+{
+	return ps->generation;
+}
+
+int vigil_policies_scoped(const struct vigil_policies *ps, size_t idx, uint32_t *id,
+			  const struct vigil_policy **model)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < VIGIL_POLICIES_MAX; i++) {
+		const struct entry *e = &ps->e[i];
+
+		if (!e->used || e->retired || n++ != idx)
+			continue;
+		if (!e->plan.scoped)
+			return -ENOENT;
+		*id = e->id;
+		*model = e->model;
 		return 0;
 	}
 	return -ENOENT;

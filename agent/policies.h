@@ -100,6 +100,18 @@ int vigil_policies_set_mode(struct vigil_policies *ps, const char *name,
 size_t vigil_policies_count(const struct vigil_policies *ps);
 int vigil_policies_info(const struct vigil_policies *ps, size_t i, struct vigil_policy_info *out);
 
+/* Pod-scoped policies (podSelector, containerSelector, namespaced) are
+ * refused until this is called: with --k8s, whose k8s_scope.c keeps them
+ * scoped. */
+void vigil_policies_allow_pods(struct vigil_policies *ps);
+/* Bumped each time a policy is switched on or retired. */
+uint64_t vigil_policies_generation(const struct vigil_policies *ps);
+/* The i-th live policy (as vigil_policies_info() counts them), when it is
+ * pod-scoped: its id and model.  0 or -ENOENT. */
+struct vigil_policy;
+int vigil_policies_scoped(const struct vigil_policies *ps, size_t i, uint32_t *id,
+			  const struct vigil_policy **model);
+
 /* The hook an event names, or NULL (its policy was deleted meanwhile). */
 const struct vigil_hook_meta *vigil_policies_hook(const struct vigil_policies *ps, uint32_t hook);
 

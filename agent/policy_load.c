@@ -93,6 +93,7 @@ int vigil_reuse_shared_maps(struct bpf_object *obj, const struct vigil_shared_ma
 		{ "str_sets", m->str_sets },
 		{ "num_sets", m->num_sets },
 		{ "policy_state", m->policy_state },
+		{ "policy_scope", m->policy_scope },
 	};
 	size_t i;
 	int ret;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "k8s_pod.h"
 #include "process.h"
 #include "utf8.h"
 
@@ -77,6 +78,7 @@ static void free_record(struct vigil_process *p)
 	free(p->args);
 	free(p->cwd);
 	free(p->json);
+	vigil_pod_put(p->pod);
 	free(p);
 }
 

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 
 #include "container.h"
+
+struct vigil_pod;
 #include "vigil_abi.h"
 
 /* Origin and error flags, printed as Tetragon's "flags" words. */
@@ -55,6 +57,11 @@ struct vigil_process {
 	uint64_t cgroup_id;
 	char container_id[VIGIL_CONTAINER_ID_LEN + 1];
 	char pod_uid[VIGIL_POD_UID_LEN + 1];
+	/* With --k8s: the pod of the container (a reference, put when the
+	 * record goes) and the container's index in it; NULL when unknown.
+	 * Set once, before the record is first encoded. */
+	struct vigil_pod *pod;
+	uint32_t pod_container;
 
 	/* This record as a serialized Process message, made by the JSON encoder
 	 * on first use: a record does not change once the cache has made it. */

@@ -318,6 +318,7 @@ void vigil_sensor_maps(const struct vigil_sensor *s, struct vigil_shared_maps *m
 	m->str_sets = bpf_map__fd(s->skel->maps.str_sets);
 	m->num_sets = bpf_map__fd(s->skel->maps.num_sets);
 	m->policy_state = bpf_map__fd(s->skel->maps.policy_state);
+	m->policy_scope = bpf_map__fd(s->skel->maps.policy_scope);
 }
 
 int vigil_sensor_stats(struct vigil_sensor *s, uint64_t out[VIGIL_STAT_COUNT])

@@ -55,6 +55,7 @@ struct vigil_shared_maps {
 	int str_sets;
 	int num_sets;
 	int policy_state;
+	int policy_scope;
 };
 
 void vigil_sensor_maps(const struct vigil_sensor *s, struct vigil_shared_maps *m);

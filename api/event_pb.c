@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "event_pb.h"
+#include "k8s_pod.h"
 #include "ns_names.h"
 #include "values.h"
 
@@ -199,6 +200,63 @@ static Tetragon__BinaryProperties *binary_props_pb(struct bld *b, const struct v
 	return o;
 }
 
+static Tetragon__Pod *pod_pb(struct bld *b, const struct vigil_process *p)
+{
+	const struct vigil_pod *pod = p->pod;
+	Tetragon__Pod *o;
+	size_t i;
+
+	if (!pod)
+		return NULL;
+	o = new_msg(b, &tetragon__pod__descriptor);
+	if (!o)
+		return NULL;
+	o->namespace_ = borrow(pod->ns);
+	o->name = borrow(pod->name);
+	o->uid = borrow(pod->uid);
+	if (p->pod_container < pod->ncontainers) {
+		const struct vigil_pod_container *c = &pod->containers[p->pod_container];
+		Tetragon__Container *co = new_msg(b, &tetragon__container__descriptor);
+
+		if (co) {
+			co->id = borrow(c->full_id);
+			co->name = borrow(c->name);
+			if ((c->image_id && c->image_id[0]) || (c->image && c->image[0])) {
+				co->image = new_msg(b, &tetragon__image__descriptor);
+				if (co->image) {
+					co->image->id = borrow(c->image_id);
+					co->image->name = borrow(c->image);
+				}
+			}
+			if (c->start_time_ns) {
+				co->start_time =
+					new_msg(b, &google__protobuf__timestamp__descriptor);
+				if (co->start_time) {
+					co->start_time->seconds =
+						(int64_t)(c->start_time_ns / 1000000000ULL);
+					co->start_time->nanos =
+						(int32_t)(c->start_time_ns % 1000000000ULL);
+				}
+			}
+			o->container = co;
+		}
+	}
+	o->pod_labels = new_array(b, pod->nlabels, sizeof(*o->pod_labels));
+	for (i = 0; o->pod_labels && i < pod->nlabels; i++) {
+		Tetragon__Pod__PodLabelsEntry *e =
+			new_msg(b, &tetragon__pod__pod_labels_entry__descriptor);
+
+		if (!e)
+			break;
+		e->key = borrow(pod->labels[i].key);
+		e->value = borrow(pod->labels[i].value);
+		o->pod_labels[o->n_pod_labels++] = e;
+	}
+	o->workload = borrow(pod->workload);
+	o->workload_kind = borrow(pod->workload_kind);
+	return o;
+}
+
 static Tetragon__Process *process_pb(struct bld *b, const struct vigil_process *p)
 {
 	const struct vigil_encode_ctx *ctx = b->ctx;
@@ -219,6 +277,7 @@ static Tetragon__Process *process_pb(struct bld *b, const struct vigil_process *
 	o->flags = dup(b, flags);
 	o->start_time = ts(b, p->ktime);
 	o->auid = u32(b, c->auid);
+	o->pod = pod_pb(b, p);
 	o->docker = borrow(p->container_id);
 	if (p->parent_key.pid) {
 		vigil_exec_id(ctx->node_name, p->parent_key.ktime, p->parent_key.pid, id,

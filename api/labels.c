@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "k8s_labels.h"
 #include "labels.h"
 #include "utf8.h"
 
@@ -145,48 +146,6 @@ static struct item *scan(const char *s, size_t *count)
 
 /* --- validation ------------------------------------------------------------ */
 
-static bool is_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9] */
-static bool is_name(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
-		return false;
-	for (i = 1; i + 1 < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
-			return false;
-	return true;
-}
-
-/* A lowercase RFC 1123 subdomain: labels of [a-z0-9-], alphanumeric at
- * both ends, joined by dots. */
-static bool is_dns_subdomain(const char *s, size_t n)
-{
-	size_t i, start = 0;
-
-	for (i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.') {
-			if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-			      s[i] == '-'))
-				return false;
-			continue;
-		}
-		if (i == start || s[start] == '-' || s[i - 1] == '-')
-			return false;
-		start = i + 1;
-	}
-	return true;
-}
-
-#define NAME_RULE                                                                           \
-	"must consist of alphanumeric characters, '-', '_' or '.', and must start and end " \
-	"with an alphanumeric character"
-
 static int bad(char *err, size_t errsz, const char *what, const char *s, size_t n, const char *why)
 {
 	char q[VIGIL_QUOTE_BUFSZ];
@@ -196,47 +155,21 @@ static int bad(char *err, size_t errsz, const char *what, const char *s, size_t 
 	return -EINVAL;
 }
 
-/* Kubernetes' IsQualifiedName(). */
+/* Kubernetes' IsQualifiedName() (policy/k8s_labels.h). */
 static int check_key(const char *k, size_t n, char *err, size_t errsz)
 {
-	const char *slash = memchr(k, '/', n), *name = k;
-	size_t nlen = n;
+	const char *why = vigil_label_key_problem(k, n);
 
-	if (slash) {
-		if (memchr(slash + 1, '/', n - (size_t)(slash + 1 - k)))
-			return bad(err, errsz, "label key", k, n,
-				   "a qualified name is [DNS subdomain/]name");
-		if (slash == k)
-			return bad(err, errsz, "label key", k, n, "prefix part must be non-empty");
-		if (slash - k > 253)
-			return bad(err, errsz, "label key", k, n,
-				   "prefix part must be no more than 253 characters");
-		if (!is_dns_subdomain(k, (size_t)(slash - k)))
-			return bad(err, errsz, "label key", k, n,
-				   "prefix part must be a lowercase RFC 1123 subdomain");
-		name = slash + 1;
-		nlen = n - (size_t)(name - k);
-	}
-	if (!nlen)
-		return bad(err, errsz, "label key", k, n, "name part must be non-empty");
-	if (nlen > 63)
-		return bad(err, errsz, "label key", k, n,
-			   "name part must be no more than 63 characters");
-	if (!is_name(name, nlen))
-		return bad(err, errsz, "label key", k, n, "name part " NAME_RULE);
-	return 0;
+	return why ? bad(err, errsz, "label key", k, n, why) : 0;
 }
 
-/* Kubernetes' IsValidLabelValue(). */
+/* Kubernetes' IsValidLabelValue() (policy/k8s_labels.h). */
 static int check_value(const char *v, char *err, size_t errsz)
 {
 	size_t n = strlen(v);
+	const char *why = vigil_label_value_problem(v, n);
 
-	if (n > 63)
-		return bad(err, errsz, "label value", v, n, "must be no more than 63 characters");
-	if (n && !is_name(v, n))
-		return bad(err, errsz, "label value", v, n, "must be empty or " NAME_RULE);
-	return 0;
+	return why ? bad(err, errsz, "label value", v, n, why) : 0;
 }
 
 /* strconv.ParseInt(s, 10, 64) */

@@ -9,7 +9,8 @@
  * joined by commas, all of which must hold ("" selects everything).  Keys
  * are qualified names ([DNS subdomain/]name, the name at most 63
  * characters of [A-Za-z0-9_.-] starting and ending alphanumeric); values
- * are empty or follow the same rule as a name.  The parser follows
+ * are empty or follow the same rule as a name (the checks are
+ * policy/k8s_labels.c's).  The parser follows
  * Kubernetes' own, token for token, so that a selector that parses there
  * parses here and selects the same pods, and one that fails fails with the
  * same reason.  "!=" and "notin" hold for a pod without the key; ">" and
@@ -21,15 +22,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "k8s_labels.h"
+
 struct vigil_label_selector;
 
 /* Parse s.  0; -EINVAL with the reason in err; -ENOMEM. */
 int vigil_label_selector_parse(const char *s, struct vigil_label_selector **out, char *err,
 			       size_t errsz);
 
-/* A label set: the value of key (NUL-terminated, not necessarily), or NULL
- * when the set has no such key. */
-typedef const char *(*vigil_label_get_fn)(void *arg, const char *key);
+/* A label set is read through vigil_label_get_fn (policy/k8s_labels.h),
+ * which the policy's pod selectors share. */
 
 /* Whether every requirement of sel holds for the labels get() reads. */
 bool vigil_label_selector_match(const struct vigil_label_selector *sel, vigil_label_get_fn get,

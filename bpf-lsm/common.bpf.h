@@ -66,6 +66,14 @@ struct {
 	__type(value, struct vigil_policy_state);
 } policy_state SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIGIL_SCOPE_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vigil_scope_key);
+	__type(value, __u8);
+} policy_scope SEC(".maps");
+
 /* Wake the reader only once this much is pending; below it the reader
  * drains on its own poll timeout.  Set by user space before load. */
 const volatile __u64 wakeup_bytes = 65536;

@@ -11,6 +11,8 @@
  *
  *   hook(ctx):
  *       state = policy_state[cfg.policy]; not enabled -> allow
+ *       scoped to pods (cfg) and the task's cgroup not in
+ *                    policy_scope[policy] -> allow
  *       no selectors -> read every argument, post, allow
  *       candidates = selectors whose process filters pass: matchPIDs,
  *                    matchNamespaces, matchCapabilities, matchBinaries,
@@ -1087,6 +1089,15 @@ static __always_inline void read_args(struct pol_scratch *s, const __u64 *raw,
 	}
 }
 
+/* A scoped policy applies in the cgroups the agent listed for it: the
+ * containers of the pods it selects. */
+static __always_inline bool in_scope(__u32 policy)
+{
+	struct vigil_scope_key k = { .policy = policy, .cgroup = bpf_get_current_cgroup_id() };
+
+	return bpf_map_lookup_elem(&policy_scope, &k) != NULL;
+}
+
 /* Evaluate the hook on the function's raw arguments; returns what an LSM
  * hook returns (0 or an errno). */
 static __always_inline int run_hook(const __u64 *args)
@@ -1100,6 +1111,8 @@ static __always_inline int run_hook(const __u64 *args)
 	struct pol_scratch *s = scratch();
 
 	if (!s || !st || !(st->flags & VIGIL_POLICY_ENABLED))
+		return 0;
+	if ((cfg.flags & VIGIL_HOOK_F_SCOPED) && !in_scope(policy))
 		return 0;
 	slot_values(args, s->val);
 	raw = s->val;

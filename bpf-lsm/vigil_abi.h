@@ -228,6 +228,10 @@ enum vigil_abi_arg {
 /* Hook flags (struct vigil_hook_cfg.flags). */
 #define VIGIL_HOOK_F_RETURN (1U << 0) /* kprobe return: true: evaluated when the call returns */
 #define VIGIL_HOOK_F_TCP    (1U << 1) /* cgroup connect for tcp_connect: TCP sockets only */
+/* The policy applies to some pods' containers only (podSelector,
+ * containerSelector, TracingPolicyNamespaced): a process is in scope when
+ * its cgroup is in policy_scope under the policy's id. */
+#define VIGIL_HOOK_F_SCOPED (1U << 2)
 
 /* A filter's test on one argument (struct vigil_sel_arg.kind). */
 enum vigil_match_kind {
@@ -392,6 +396,16 @@ struct vigil_policy_state {
 	__u32 pad;
 };
 
+/* policy_scope: the cgroups (container cgroups of the pods a scoped policy
+ * selects) its hooks apply in.  The agent keeps it up to date as pods come
+ * and go, without reloading the policy. */
+#define VIGIL_SCOPE_ENTRIES 65536
+struct vigil_scope_key {
+	__u32 policy;
+	__u32 pad;
+	__u64 cgroup; /* the cgroup v2 id: the directory's inode number */
+};
+
 /* Keys of the value-set tries.  prefixlen counts bits from set. */
 struct vigil_str_key {
 	__u32 prefixlen;
@@ -505,6 +519,8 @@ struct vigil_policy_event {
  */
 #define VIGIL_OFF(t, f) __builtin_offsetof(t, f)
 _Static_assert(sizeof(struct vigil_proc_key) == 16, "vigil_proc_key");
+_Static_assert(sizeof(struct vigil_scope_key) == 16, "vigil_scope_key");
+_Static_assert(VIGIL_OFF(struct vigil_scope_key, cgroup) == 8, "scope_key.cgroup");
 _Static_assert(sizeof(struct vigil_proc_entry) == 40, "vigil_proc_entry");
 _Static_assert(VIGIL_OFF(struct vigil_proc_entry, start_boottime) == 24, "proc_entry.start");
 _Static_assert(sizeof(struct vigil_msg_hdr) == 16, "vigil_msg_hdr");

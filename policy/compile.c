@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "plan.h"
+#include "pod_selector.h"
 #include "compile_tp.h"
 #include "values.h"
 
@@ -1095,6 +1096,11 @@ int vigil_policy_compile(const struct vigil_policy *p, const struct vigil_kernel
 		return -ENOMEM;
 	for (i = 0; i < p->nhooks && c.err != -ENOMEM; i++)
 		compile_hook(&c, &p->hooks[i]);
+	/* podSelector, containerSelector, a namespaced policy: its hooks run
+	 * only in the cgroups the agent puts in policy_scope */
+	for (i = 0; !c.err && vigil_policy_workload_scoped(p) && i < plan->nhooks; i++)
+		plan->hooks[i].cfg.flags |= VIGIL_HOOK_F_SCOPED;
+	plan->scoped = vigil_policy_workload_scoped(p);
 	if (!c.err && plan->nsets >= VIGIL_PLAN_SETS_PER_POLICY) {
 		vigil_diag_add(ds, VIGIL_DIAG_ERROR, p->file, p->pos, "spec",
 			       "more than %u value lists in one policy",

@@ -287,6 +287,46 @@ struct vigil_list {
 	struct vigil_pos pos;
 };
 
+/* spec.podSelector, spec.containerSelector: a Kubernetes LabelSelector
+ * (Tetragon's slimv1.LabelSelector).  Requirements are ANDed; matchLabels
+ * k: v is the requirement k In [v].  Matching is pod_selector.h's. */
+enum vigil_label_op {
+	VIGIL_LABEL_IN = 0,
+	VIGIL_LABEL_NOT_IN,
+	VIGIL_LABEL_EXISTS,
+	VIGIL_LABEL_DOES_NOT_EXIST,
+	VIGIL_LABEL_OP_COUNT,
+};
+
+/* One matchLabels entry. */
+struct vigil_label_match {
+	char *key;
+	char *value;
+	struct vigil_pos pos;	    /* of the key */
+	struct vigil_pos value_pos; /* of the value */
+};
+
+/* One matchExpressions entry. */
+struct vigil_label_expr {
+	char *key; /* NULL when missing (an error was reported) */
+	enum vigil_label_op op;
+	struct vigil_values values;
+	bool has_values; /* values was written, even as [] */
+	struct vigil_pos pos;
+	struct vigil_pos key_pos;    /* pos when absent */
+	struct vigil_pos op_pos;     /* pos when absent */
+	struct vigil_pos values_pos; /* pos when absent */
+};
+
+struct vigil_label_selector_spec {
+	bool present; /* written and not null: {} selects everything */
+	struct vigil_label_match *labels;
+	size_t nlabels;
+	struct vigil_label_expr *exprs;
+	size_t nexprs;
+	struct vigil_pos pos;
+};
+
 struct vigil_policy {
 	char *file;	  /* the name errors use */
 	char *name;	  /* metadata.name */
@@ -298,6 +338,10 @@ struct vigil_policy {
 	size_t nhooks;
 	struct vigil_list *lists;
 	size_t nlists;
+	/* Which pods and containers the policy applies to; see
+	 * vigil_policy_workload_scoped() (pod_selector.h). */
+	struct vigil_label_selector_spec pod_selector;
+	struct vigil_label_selector_spec container_selector;
 	struct vigil_pos pos;
 };
 

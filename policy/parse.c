@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * parse.c - a TracingPolicy document to the model: the top level,
- * metadata, spec, hooks and their arguments, lists and options (see
- * parse.h).  Selectors are read in parse_selector.c.
+ * metadata, spec, hooks and their arguments, lists, options, and the pod
+ * and container selectors (see parse.h; checked by pod_selector.c).
+ * Selectors of hooks are read in parse_selector.c.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -750,6 +751,145 @@ static void spec_options(struct pctx *c, const struct vigil_ynode *v, void *obj)
 	}
 }
 
+/* --- podSelector, containerSelector --------------------------------------- */
+
+/* Kubernetes' LabelSelectorOperator spellings, in enum vigil_label_op order. */
+static const char *const label_op_names[VIGIL_LABEL_OP_COUNT] = { "In", "NotIn", "Exists",
+								  "DoesNotExist" };
+
+static void lsel_match_labels(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	struct vigil_label_selector_spec *sel = obj;
+	const struct vigil_ynode *k, *val;
+	struct vigil_label_match *m;
+	size_t i, old;
+
+	if (!expect_map(c, v))
+		return;
+	sel->labels = xcalloc(c, v->n, sizeof(*sel->labels));
+	if (!sel->labels)
+		return;
+	for (i = 0; i < v->n; i++) {
+		k = v->pairs[i].key;
+		val = v->pairs[i].value;
+		if (k->kind != VIGIL_YSCALAR || k->reported)
+			continue; /* reported by the loader */
+		old = path_key(c, k->str);
+		if (val->kind != VIGIL_YSCALAR || vigil_ynode_is_null(val)) {
+			err_kind(c, val, "a string");
+		} else if (!val->reported) {
+			m = &sel->labels[sel->nlabels];
+			m->key = xstrdup(c, k->str);
+			m->value = xstrdup(c, val->str);
+			m->pos = k->pos;
+			m->value_pos = val->pos;
+			sel->nlabels++;
+		}
+		path_pop(c, old);
+	}
+}
+
+static void lexpr_key(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	struct vigil_label_expr *e = obj;
+	const char *s = get_str(c, v);
+
+	e->key_pos = v->pos;
+	if (s)
+		e->key = xstrdup(c, s);
+}
+
+static void lexpr_operator(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	struct vigil_label_expr *e = obj;
+	const char *s = get_str(c, v), *sug;
+	struct qbuf b1, b2;
+	size_t i;
+
+	e->op_pos = v->pos;
+	if (!s)
+		return;
+	for (i = 0; i < VIGIL_LABEL_OP_COUNT; i++) {
+		if (strcmp(s, label_op_names[i]) == 0) {
+			e->op = (enum vigil_label_op)i;
+			return;
+		}
+	}
+	sug = vigil_suggest(s, label_op_names, VIGIL_LABEL_OP_COUNT);
+	if (sug)
+		perr(c, v->pos, "unknown operator %s (did you mean %s?)", q(&b1, s), q(&b2, sug));
+	else
+		perr(c, v->pos,
+		     "unknown operator %s: \"In\", \"NotIn\", \"Exists\" or \"DoesNotExist\"",
+		     q(&b1, s));
+}
+
+static void lexpr_values(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	struct vigil_label_expr *e = obj;
+
+	e->has_values = true;
+	e->values_pos = v->pos;
+	get_values(c, v, &e->values, false);
+}
+
+static const struct field label_expr_fields[] = {
+	{ "key", lexpr_key, F_REQUIRED },
+	{ "operator", lexpr_operator, F_REQUIRED },
+	{ "values", lexpr_values, 0 },
+};
+
+static void lsel_match_expressions(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	struct vigil_label_selector_spec *sel = obj;
+	struct vigil_label_expr *e;
+	size_t i, old;
+
+	if (!expect_seq(c, v))
+		return;
+	sel->exprs = xcalloc(c, v->n, sizeof(*sel->exprs));
+	if (!sel->exprs)
+		return;
+	for (i = 0; i < v->n; i++) {
+		old = path_idx(c, i);
+		if (expect_map(c, v->items[i])) {
+			e = &sel->exprs[sel->nexprs++];
+			e->pos = e->key_pos = e->op_pos = e->values_pos = v->items[i]->pos;
+			walk_fields(c, v->items[i], label_expr_fields, NFIELDS(label_expr_fields),
+				    e);
+		}
+		path_pop(c, old);
+	}
+}
+
+static const struct field label_selector_fields[] = {
+	{ "matchLabels", lsel_match_labels, 0 },
+	{ "matchExpressions", lsel_match_expressions, 0 },
+};
+
+/* A LabelSelector: null is absent (walk_fields), {} selects everything. */
+static void read_label_selector(struct pctx *c, const struct vigil_ynode *v,
+				struct vigil_label_selector_spec *sel)
+{
+	if (!expect_map(c, v))
+		return;
+	sel->present = true;
+	sel->pos = v->pos;
+	walk_fields(c, v, label_selector_fields, NFIELDS(label_selector_fields), sel);
+}
+
+static void spec_pod_selector(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	(void)obj;
+	read_label_selector(c, v, &c->p->pod_selector);
+}
+
+static void spec_container_selector(struct pctx *c, const struct vigil_ynode *v, void *obj)
+{
+	(void)obj;
+	read_label_selector(c, v, &c->p->container_selector);
+}
+
 /* --- spec ----------------------------------------------------------------- */
 
 static const struct field spec_fields[] = {
@@ -764,8 +904,8 @@ static const struct field spec_fields[] = {
 	{ "fentries", NULL, F_UNSUPPORTED },
 	{ "enforcers", NULL, F_UNSUPPORTED },
 	{ "selectorsMacros", NULL, F_UNSUPPORTED },
-	{ "podSelector", NULL, F_UNSUPPORTED | F_ANY_VALUE },
-	{ "containerSelector", NULL, F_UNSUPPORTED | F_ANY_VALUE },
+	{ "podSelector", spec_pod_selector, 0 },
+	{ "containerSelector", spec_container_selector, 0 },
 	{ "hostSelector", NULL, F_UNSUPPORTED | F_ANY_VALUE },
 };
 
@@ -1113,12 +1253,30 @@ static void free_hook(struct vigil_hook *h)
 	memset(h, 0, sizeof(*h));
 }
 
+static void free_label_selector(struct vigil_label_selector_spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlabels; i++) {
+		free(s->labels[i].key);
+		free(s->labels[i].value);
+	}
+	free(s->labels);
+	for (i = 0; i < s->nexprs; i++) {
+		free(s->exprs[i].key);
+		free_values(&s->exprs[i].values);
+	}
+	free(s->exprs);
+}
+
 void vigil_policy_free(struct vigil_policy *p)
 {
 	size_t i;
 
 	if (!p)
 		return;
+	free_label_selector(&p->pod_selector);
+	free_label_selector(&p->container_selector);
 	for (i = 0; i < p->nhooks; i++)
 		free_hook(&p->hooks[i]);
 	free(p->hooks);

@@ -92,6 +92,7 @@ struct vigil_plan {
 	struct vigil_num_key *nums;
 	size_t nnums;
 	uint32_t nsets;
+	bool scoped; /* VIGIL_HOOK_F_SCOPED on every hook: pods only */
 };
 
 /*

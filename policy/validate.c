@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "pod_selector.h"
 #include "suggest.h"
 #include "validate.h"
 #include "values.h"
@@ -1070,6 +1071,10 @@ int vigil_policy_validate(const struct vigil_policy *p, const struct vigil_kerne
 		check_hook(&v, h, body);
 		prev = h;
 	}
+	vigil_label_selector_spec_check(&p->pod_selector, VIGIL_SELECT_PODS, p->file,
+					"spec.podSelector", ds);
+	vigil_label_selector_spec_check(&p->container_selector, VIGIL_SELECT_CONTAINERS, p->file,
+					"spec.containerSelector", ds);
 	vigil_diags_sort(ds, from);
 	return ds->nerrors == errors ? 0 : -EINVAL;
 }

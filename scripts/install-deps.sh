@@ -9,6 +9,9 @@
 # libcurl4-openssl-dev, libssl-dev: vigild's client of the Kubernetes API (--k8s):
 # HTTPS with the cluster's CA, streamed watches; OpenSSL also decodes a
 # kubeconfig's base64 -data fields.
+# python3, python3-yaml, openssl, curl: the Kubernetes tests (tests/k8s: the
+# API server emulator, its certificates, the CRD and chart checkers; Debian's
+# kubectl is fetched into the build directory by tests/k8s/fetch-kubectl.sh).
 # python3-grpcio, python3-grpc-tools: an independent gRPC client of the API for the
 # host tests (tests/integration/api_client.py, generated from vigil's .proto).
 set -eu
@@ -19,6 +22,7 @@ qemu-system-x86 busybox-static cpio gzip \
 libclang-rt-14-dev \
 protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libpcre2-dev \
 libcurl4-openssl-dev libssl-dev \
+python3 python3-yaml openssl curl \
 python3-grpcio python3-grpc-tools"
 
 # Benchmark-only packages, pulled in with --bench.

@@ -780,6 +780,7 @@ static int keep_maps(struct rig *r, struct policy_test_bpf *skel)
 	r->m.str_sets = rig_map(r, "str_sets");
 	r->m.num_sets = rig_map(r, "num_sets");
 	r->m.policy_state = rig_map(r, "policy_state");
+	r->m.policy_scope = rig_map(r, "policy_scope");
 	r->args = rig_map(r, "test_args");
 	return 0;
 }

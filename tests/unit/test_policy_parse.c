@@ -218,10 +218,12 @@ static const struct policy_case cases[] = {
 	  "t.yaml:6:3: spec.enforcers: \"enforcers\" is not supported by vigil" },
 	{ "spec_selectors_macros", H "  selectorsMacros:\n    m: {}\n",
 	  "t.yaml:6:3: spec.selectorsMacros: \"selectorsMacros\" is not supported by vigil" },
-	{ "spec_pod_selector_empty", H "  podSelector: {}\n",
-	  "t.yaml:6:3: spec.podSelector: \"podSelector\" is not supported by vigil" },
-	{ "spec_container_selector", H "  containerSelector:\n    matchLabels: {name: x}\n",
-	  "t.yaml:6:3: spec.containerSelector: \"containerSelector\" is not supported by vigil" },
+	/* podSelector and containerSelector: tests/unit/test_pod_selector.c */
+	{ "spec_pod_selector_a_list", H "  podSelector: []\n",
+	  "t.yaml:6:16: spec.podSelector: expected a mapping, got a list" },
+	{ "spec_container_selector_misspelt", H "  containerSelector:\n    matchLabel: {name: x}\n",
+	  "t.yaml:7:5: spec.containerSelector: unknown field \"matchLabel\" (did you mean "
+	  "\"matchLabels\"?)" },
 	{ "spec_host_selector", H "  hostSelector: {}\n",
 	  "t.yaml:6:3: spec.hostSelector: \"hostSelector\" is not supported by vigil" },
 	{ "spec_loader_true", H "  loader: true\n",
