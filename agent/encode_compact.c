@@ -12,6 +12,7 @@
 
 #include "compact_text.h"
 #include "encode.h"
+#include "k8s_pod.h"
 #include "values.h"
 
 /* vigil_format_addr() of a socket's address. */
@@ -158,8 +159,8 @@ int vigil_write_compact(FILE *out, const struct vigil_encode_ctx *ctx,
 				      pol->monitor);
 		break;
 	}
-	vigil_compact_put_process(out, NULL, NULL, p->container_id, ctx->node_name, p->binary,
-				  p->args);
+	vigil_compact_put_process(out, p->pod ? p->pod->ns : NULL, p->pod ? p->pod->name : NULL,
+				  p->container_id, ctx->node_name, p->binary, p->args);
 	if (ev->kind == VIGIL_OUT_POLICY)
 		policy_tail(out, pol);
 	if (ev->kind == VIGIL_OUT_EXIT) {

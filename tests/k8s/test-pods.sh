@@ -83,7 +83,7 @@ UID1=$(uid_of web-7d4b9c8f5-abcde)
 pod elsewhere team-a | sed "s/nodeName: $NODE/nodeName: other-node/" | kc apply -f - >/dev/null
 started elsewhere "$CID3"
 start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$EV" \
-	--output none || { umount "$CG"; k8s_finish; finish; exit 1; }
+	--output compact || { umount "$CG"; k8s_finish; finish; exit 1; }
 wait_log "pods: listed 1$" 100 && ok "vigild lists the pods of its node only" ||
 	not_ok "vigild lists the pods of its node only" "$(grep pods "$T/stderr")"
 
@@ -92,6 +92,9 @@ GE1=$!
 "$VIGIL" getevents --server-address "unix:$SOCK" --pod '^web-7d4b9c8f5-late$' >"$T/pod.json" \
 	2>"$T/pod.err" &
 GE2=$!
+"$VIGIL" getevents --server-address "unix:$SOCK" -o compact --namespace team-a >"$T/c.txt" \
+	2>"$T/c.err" &
+GE3=$!
 sleep 1
 
 in_container "$UID1" "$CID1" vigil-pod-known
@@ -107,8 +110,8 @@ wait "$LATE"
 # a container of a pod vigild never learns of
 in_container "$UID3" "$CID3" vigil-pod-unknown
 sleep 3
-kill "$GE1" "$GE2" 2>/dev/null
-wait "$GE1" "$GE2" 2>/dev/null
+kill "$GE1" "$GE2" "$GE3" 2>/dev/null
+wait "$GE1" "$GE2" "$GE3" 2>/dev/null
 stop_vigild
 
 P='(map(select(.process_exec.process.arguments == "vigil-pod-known"))[0].process_exec.process)'
@@ -138,6 +141,13 @@ check "getevents --namespace team-a: the pods' events and no other" \
 check "getevents --pod REGEX: that pod's events only" \
 	'length >= 1 and all(.[]; (.process_exec // .process_exit).process.pod.name == "web-7d4b9c8f5-late")' \
 	"$T/pod.json"
+if grep -q "process team-a/web-7d4b9c8f5-abcde /bin/true vigil-pod-known" "$T/stdout" &&
+	grep -q "process team-a/web-7d4b9c8f5-abcde /bin/true vigil-pod-known" "$T/c.txt"; then
+	ok "compact lines name the pod (namespace/name), from vigild and from getevents"
+else
+	not_ok "compact lines name the pod (namespace/name), from vigild and from getevents" \
+		"$(grep vigil-pod-known "$T/stdout" "$T/c.txt")"
+fi
 
 for d in "$CG"/kubepods/besteffort/pod*/*; do rmdir "$d" 2>/dev/null; done
 for d in "$CG"/kubepods/besteffort/pod*; do rmdir "$d" 2>/dev/null; done
