@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -51,7 +52,14 @@ static void failed_clear(struct failed *f)
 	free(f->error);
 }
 
+/* The kernel's facts (the parsed BTF: megabytes, ~20 ms to read) are kept
+ * while policies keep coming (a directory, a Kubernetes list) and closed
+ * once none came for this long. */
+#define FACTS_IDLE_NS (2ULL * 1000000000ULL)
+
 struct vigil_policies {
+	struct host_facts *hf;
+	uint64_t hf_used_ns;
 	uint64_t generation; /* bumped when a policy is switched on or retired */
 	bool pods;	     /* pod-scoped policies can be kept scoped (--k8s) */
 	struct failed *failed;
@@ -157,6 +165,7 @@ void vigil_policies_free(struct vigil_policies *ps)
 	for (i = 0; i < ps->nfailed; i++)
 		failed_clear(&ps->failed[i]);
 	free(ps->failed);
+	host_facts_close(ps->hf);
 	free(ps->e);
 	free(ps);
 }
@@ -213,6 +222,23 @@ static void entry_retire(struct vigil_policies *ps, struct entry *e)
 		e->retired = 1;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The kernel's facts, opened once for a run of adds. */
+static struct host_facts *facts(struct vigil_policies *ps)
+{
+	if (!ps->hf)
+		ps->hf = host_facts_open();
+	ps->hf_used_ns = mono_ns();
+	return ps->hf;
+}
+
 void vigil_policies_reap(struct vigil_policies *ps)
 {
 	size_t i;
@@ -220,6 +246,10 @@ void vigil_policies_reap(struct vigil_policies *ps)
 	for (i = 1; ps && i < VIGIL_POLICIES_MAX; i++)
 		if (ps->e[i].used && ps->e[i].retired && ps->e[i].retired++ == 2)
 			entry_clear(ps, &ps->e[i]);
+	if (ps && ps->hf && mono_ns() - ps->hf_used_ns > FACTS_IDLE_NS) {
+		host_facts_close(ps->hf);
+		ps->hf = NULL;
+	}
 }
 
 static struct entry *free_slot(struct vigil_policies *ps)
@@ -290,17 +320,16 @@ int vigil_policies_add(struct vigil_policies *ps, const char *file, const char *
 	}
 	ret = vigil_policy_parse(file, text, len, &e->model, &ds);
 	if (!ret) {
-		/* the kernel's facts (BTF, tracefs), as lint has them: opened
-		 * for this policy only, the parsed BTF is megabytes */
+		/* the kernel's facts (BTF, tracefs), as lint has them: kept
+		 * across a run of adds, closed by reap when idle */
 		struct vigil_kernel_features f = ps->f;
 
-		hf = host_facts_open();
+		hf = facts(ps);
 		f.resolve_arg = hf ? host_facts_resolve_arg : NULL;
 		f.resolve_arg_ctx = hf;
 		ret = vigil_policy_validate(e->model, hf ? host_facts_get(hf) : NULL, &ds);
 		if (!ret)
 			ret = vigil_policy_compile(e->model, &f, e->id, &e->plan, &ds);
-		host_facts_close(hf);
 	}
 	if (!ret && e->plan.scoped && !ps->pods) {
 		snprintf(errs, errsz,
