@@ -44,7 +44,6 @@ struct vigil_k8s {
 	struct res *res;
 	size_t nres;
 	char *errs;
-	unsigned long long stamp;
 	bool event_fail_said;
 };
 
@@ -102,7 +101,8 @@ static void event_sent(void *arg, long status, const char *body, size_t len, con
 
 	(void)body;
 	(void)len;
-	if (status == 201 || status == 200) {
+	/* 409: this very report was posted before (the name is its hash) */
+	if (status == 201 || status == 200 || status == 409) {
 		k->event_fail_said = false;
 		return;
 	}
@@ -116,9 +116,26 @@ static void event_sent(void *arg, long status, const char *body, size_t len, con
 		vigil_err("kubernetes: cannot post an Event: %s", why);
 }
 
+/* FNV-1a over the strings: an Event's name suffix.  The same report on
+ * the same version of a resource from the same node (a vigild restarted)
+ * has the same name, and the API server keeps the first (409). */
+static unsigned long long event_stamp(const char *const *s, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		for (const char *c = s[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h;
+}
+
 static void post_event(struct vigil_k8s *k, const struct vigil_k8s_resource *r, const char *type,
 		       const char *reason, const char *message)
 {
+	const char *parts[] = { r->uid, r->rv, k->node, reason, message };
 	char when[32], path[256];
 	const char *ns;
 	struct tm tm;
@@ -128,7 +145,8 @@ static void post_event(struct vigil_k8s *k, const struct vigil_k8s_resource *r, 
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	body = vigil_k8s_event_json(r, type, reason, message, k->node, when, ++k->stamp, &ns);
+	body = vigil_k8s_event_json(r, type, reason, message, k->node, when,
+				    event_stamp(parts, sizeof(parts) / sizeof(parts[0])), &ns);
 	if (!body) {
 		vigil_err("kubernetes: cannot make an Event: %s", strerror(ENOMEM));
 		return;

@@ -126,6 +126,15 @@ else
 	not_ok "kubectl describe shows a Warning Event with the field path and vigil's message" \
 		"$(tail -n 4 "$T/describe.out")"
 fi
+# a restarted vigild says the same again: the same Event, not a second one
+stop_vigild
+start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$T/events.json" \
+	--output none
+wait_log "needs-a-missing-function not loaded" 100
+sleep 1
+n=$(kc describe tracingpolicy needs-a-missing-function 2>&1 | grep -c 'Warning *PolicyLoadFailed')
+[ "$n" = 1 ] && ok "a restarted vigild does not post the same Event twice" ||
+	not_ok "a restarted vigild does not post the same Event twice" "$n Events"
 "$VIGIL" tp list --server-address "unix:$SOCK" >"$T/list.out" 2>&1
 if grep -q 'needs-a-missing-function.*load_error.*spec.kprobes\[0\].call' "$T/list.out"; then
 	ok "vigil tp list shows the resource as LOAD_ERROR with its error"
