@@ -135,6 +135,19 @@ static void exec_source(const struct vigil_exec_info *info, struct vigil_exec_so
 	};
 }
 
+/* A handler's answer: the message was put aside to wait for its pod
+ * (pod_hold.h); it is handled, and counted, when it comes back. */
+#define HELD 1
+
+/* Put a message of a pod's container aside when its pod is not known yet
+ * (never one coming back from the FIFO).  True when it was. */
+static bool hold(struct vigil_pipeline *p, const void *data, size_t size, const char *id,
+		 const char *uid)
+{
+	return p->hold && !p->releasing && vigil_pod_hold_needs(p->hold, id, uid) &&
+	       !vigil_pod_hold_push(p->hold, data, size, id, uid, p->now_ms);
+}
+
 static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
 {
 	struct vigil_exec_info *info;
@@ -152,6 +165,10 @@ static int handle_exec(struct vigil_pipeline *p, const void *data, size_t size)
 		goto cleanup;
 	exec_source(info, &src);
 	vigil_exec_desc_build(&d, &src);
+	if (hold(p, data, size, d.container_id, d.pod_uid)) {
+		err = HELD;
+		goto cleanup;
+	}
 	proc = vigil_cache_exec(p->cache, &d);
 	if (!proc) {
 		err = -ENOMEM;
@@ -331,6 +348,8 @@ static int dispatch(struct vigil_pipeline *p, int type, const void *data, size_t
 		return 0;
 	}
 	err = handlers[type](p, data, size);
+	if (err == HELD)
+		return 0;
 	if (err == -EINVAL) {
 		p->bad++;
 		return 0;
@@ -381,24 +400,25 @@ static void msg_container(struct vigil_pipeline *p, int type, const void *data, 
 	}
 }
 
+/*
+ * With --k8s, a message may have to wait for its pod (pod_hold.h): one
+ * behind a waiting message always waits; an exit or a policy event whose
+ * process's pod is not known yet waits; an exec is decided by handle_exec,
+ * which has decoded it anyway.
+ */
 int vigil_pipeline_msg(void *arg, const void *data, size_t size)
 {
 	struct vigil_pipeline *p = arg;
 	int type = vigil_msg_type(data, size);
 	char id[VIGIL_CONTAINER_ID_LEN + 1], uid[VIGIL_POD_UID_LEN + 1];
 
-	if (p->hold) {
-		bool queue = !vigil_pod_hold_empty(p->hold);
-
-		if (!queue && type != VIGIL_MSG_CLONE) {
-			msg_container(p, type, data, size, id, uid);
-			queue = vigil_pod_hold_needs(p->hold, id, uid);
-		} else {
-			id[0] = uid[0] = 0;
-			if (queue && type != VIGIL_MSG_CLONE)
-				msg_container(p, type, data, size, id, uid);
-		}
-		if (queue && !vigil_pod_hold_push(p->hold, data, size, id, uid, p->now_ms))
+	if (p->hold && !vigil_pod_hold_empty(p->hold)) {
+		msg_container(p, type, data, size, id, uid);
+		if (!vigil_pod_hold_push(p->hold, data, size, id, uid, p->now_ms))
+			return 0;
+	} else if (p->hold && (type == VIGIL_MSG_EXIT || type == VIGIL_MSG_POLICY)) {
+		msg_container(p, type, data, size, id, uid);
+		if (hold(p, data, size, id, uid))
 			return 0;
 	}
 	return dispatch(p, type, data, size);
@@ -415,7 +435,9 @@ int vigil_pipeline_release(struct vigil_pipeline *p, uint64_t now_ms)
 		return 0;
 	p->now_ms = now_ms;
 	while ((data = vigil_pod_hold_ready(p->hold, now_ms, &size, &late))) {
+		p->releasing = true;
 		err = dispatch(p, vigil_msg_type(data, size), data, size);
+		p->releasing = false;
 		vigil_pod_hold_pop(p->hold);
 		if (err)
 			return err;

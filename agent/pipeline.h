@@ -59,6 +59,7 @@ struct vigil_pipeline {
 	struct vigil_pod_store *pods;
 	struct vigil_pod_hold *hold;
 	uint64_t now_ms; /* CLOCK_MONOTONIC, set by the caller before each read */
+	bool releasing;	 /* handling a message that waited: it does not wait again */
 };
 
 /*
