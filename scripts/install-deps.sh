@@ -12,13 +12,15 @@
 # python3, python3-yaml, openssl, curl: the Kubernetes tests (tests/k8s: the
 # API server emulator, its certificates, the CRD and chart checkers; Debian's
 # kubectl is fetched into the build directory by tests/k8s/fetch-kubectl.sh).
+# xz-utils: the VM suite uncompresses the 6.12 kernel's network modules
+# (tests/vm/kernels.sh).
 # python3-grpcio, python3-grpc-tools: an independent gRPC client of the API for the
 # host tests (tests/integration/api_client.py, generated from vigil's .proto).
 set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 libyaml-dev libjson-c-dev libcmocka-dev jq util-linux procps \
-qemu-system-x86 busybox-static cpio gzip \
+qemu-system-x86 busybox-static cpio gzip xz-utils \
 libclang-rt-14-dev \
 protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libpcre2-dev \
 libcurl4-openssl-dev libssl-dev \

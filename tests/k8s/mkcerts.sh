@@ -1,7 +1,9 @@
 #!/bin/sh
 # mkcerts.sh DIR: a test CA (DIR/ca.crt, DIR/ca.key) and a server certificate
-# it signed for 127.0.0.1 and localhost (DIR/server.crt, DIR/server.key),
-# EC P-256, valid ten years.  For the API server emulator's HTTPS.
+# it signed for 127.0.0.1, localhost and 10.0.2.2 (the host as the VM suite's
+# guest reaches it through QEMU's user-mode network) (DIR/server.crt,
+# DIR/server.key), EC P-256, valid ten years.  For the API server emulator's
+# HTTPS.
 set -eu
 d=${1:?usage: tests/k8s/mkcerts.sh DIR}
 mkdir -p "$d"
@@ -15,7 +17,7 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 printf '%s\n' "basicConstraints=CA:FALSE" \
 	"keyUsage=critical,digitalSignature,keyEncipherment" \
 	"extendedKeyUsage=serverAuth" \
-	"subjectAltName=IP:127.0.0.1,DNS:localhost" >server.ext
+	"subjectAltName=IP:127.0.0.1,IP:10.0.2.2,DNS:localhost" >server.ext
 openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
 	-days 3650 -extfile server.ext -out server.crt 2>/dev/null
 rm -f server.csr server.ext

@@ -32,6 +32,26 @@ GUEST_TAG=init
 . /vigil/guest-setup.inc
 hostname vigil-vm 2>/dev/null || true
 
+# The network: QEMU's user-mode network, on which the host (its loopback) is
+# 10.0.2.2; the Kubernetes test reaches the API server emulator there.  The
+# virtio modules of this kernel come in /vigil/modules, in load order.
+net_up() {
+	if [ ! -s /vigil/modules/order ]; then
+		echo "init: warning: no /vigil/modules/order: no network"
+		return
+	fi
+	while read -r m; do
+		insmod "/vigil/modules/$m" 2>/tmp/insmod.err ||
+			echo "init: warning: insmod $m failed: $(cat /tmp/insmod.err)"
+	done </vigil/modules/order
+	if ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 &&
+		ip route add default via 10.0.2.2; then
+		echo "init: eth0 10.0.2.15/24 up, the host at 10.0.2.2"
+	else
+		echo "init: warning: cannot configure eth0: no network"
+	fi
+}
+
 timeout_s=120
 # shellcheck disable=SC2013 # the command line is split into words on purpose
 for arg in $(cat /proc/cmdline); do
@@ -44,6 +64,7 @@ done
 echo
 echo "VIGIL-VM-KERNEL $(uname -r)"
 echo "init: active LSMs: $(cat /sys/kernel/security/lsm 2>/dev/null || echo '?')"
+net_up
 
 export VIGILD=/vigil/bin/vigild VIGIL_ENV=vm VIGIL_TEST_BIN=/vigil/bin VIGIL_EXAMPLES=/vigil/examples
 

@@ -6,8 +6,15 @@
 # vmlinuz on stdout, one per line, in the order of VM_KERNELS (default "6.1 6.12");
 # progress goes to stderr.
 #
-# A cached kernel (BUILD_DIR/vm/kernels/<name>/boot/vmlinuz-*) is used as is: no
-# apt call, no download.  Delete the directory to fetch the current package again.
+# Next to the kernel, BUILD_DIR/vm/kernels/<name>/modules/ holds the modules the
+# guest loads for its network (virtio_pci where it is a module, virtio_net, and
+# what they depend on, from the package's modules.dep), uncompressed, and
+# `order`, their file names in the order to insmod them.  The Debian cloud
+# kernels build virtio-net as a module; the VM's network reaches the API server
+# emulator on the host (tests/vm/guest/k8s.sh).
+#
+# A cached kernel (boot/vmlinuz-* and modules/order) is used as is: no apt
+# call, no download.  Delete the directory to fetch the current package again.
 #
 # The image package is resolved through the Debian meta packages:
 #   6.1   apt-cache depends linux-image-cloud-amd64
@@ -27,7 +34,7 @@ build_dir=$1
 kernels=${VM_KERNELS:-6.1 6.12}
 cache_root=$build_dir/vm/kernels
 
-for tool in apt-cache apt-get dpkg; do
+for tool in apt-cache apt-get dpkg xz; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		die "'$tool' not found: fetching the VM kernels needs a Debian host with apt"
 done
@@ -57,12 +64,57 @@ find_vmlinuz() {
 	echo "$found"
 }
 
+# The modules the guest's network needs, top level.
+net_modules="virtio_pci virtio_net"
+
+# add_module NAME: uncompress module NAME of the package (under $mdir) into
+# $out, after the modules it depends on (its .modinfo "depends=" field, read
+# from the module itself: the package ships no modules.dep, depmod makes it at
+# install time), and append its file name to $out/order.tmp.  A module the
+# kernel builds in (modules.builtin) needs nothing.
+add_module() {
+	grep -qxF "$1.ko" "$out/order.tmp" && return 0
+	grep -q "/$1\.ko\$" "$mdir/modules.builtin" 2>/dev/null && return 0
+	src=$(find "$mdir/kernel" -name "$1.ko*" | head -n 1)
+	[ -n "$src" ] || { note "module $1: not in the package, nor built in"; return 1; }
+	case $src in
+	*.ko) cp "$src" "$out/$1.ko" ;;
+	*.ko.xz) xz -dc "$src" >"$out/$1.ko" ;;
+	*.ko.zst) zstd -qdc "$src" >"$out/$1.ko" ;;
+	*.ko.gz) gzip -dc "$src" >"$out/$1.ko" ;;
+	*) note "$src: unknown module compression"; false ;;
+	esac || { note "cannot uncompress $src"; return 1; }
+	# shellcheck disable=SC2046 # split on purpose: one word per module
+	set -- "$1" $(tr '\000' '\n' <"$out/$1.ko" | grep -a -m 1 '^depends=' | cut -d= -f2 | tr , ' ')
+	# $1 stays this call's module: positional parameters are the call's own
+	for _dep in "$@"; do
+		[ "$_dep" = "$1" ] || add_module "$_dep" || return 1
+	done
+	echo "$1.ko" >>"$out/order.tmp"
+}
+
+# copy_modules ROOT OUT: the network modules of the extracted package ROOT and
+# their dependencies, uncompressed, into OUT; their load order into OUT/order.
+copy_modules() {
+	mdir=
+	for f in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$f/kernel" ] && mdir=$f
+	done
+	[ -n "$mdir" ] || { note "no lib/modules/*/kernel in the package"; return 1; }
+	out=$2
+	mkdir -p "$out" && : >"$out/order.tmp" || return 1
+	for m in $net_modules; do
+		add_module "$m" || return 1
+	done
+	mv "$out/order.tmp" "$out/order"
+}
+
 for name in $kernels; do
 	meta=$(meta_package "$name") ||
 		die "unknown kernel name '$name' in VM_KERNELS (known: 6.1 6.12)"
 	dir=$cache_root/$name
 	vmlinuz=$(find_vmlinuz "$dir")
-	if [ -n "$vmlinuz" ]; then
+	if [ -n "$vmlinuz" ] && [ -s "$dir/modules/order" ]; then
 		note "$name: cached $vmlinuz ($(cat "$dir/package" 2>/dev/null || echo unknown package))"
 		echo "$vmlinuz"
 		continue
@@ -103,8 +155,14 @@ for name in $kernels; do
 		rm -rf "$tmp"
 		die "$name: $deb contains no boot/vmlinuz-*"
 	fi
+	rm -rf "$dir/boot" "$dir/modules"
+	if ! copy_modules "$tmp" "$dir/modules"; then
+		rm -rf "$tmp" "$dir/modules"
+		die "$name: cannot take the network modules ($net_modules) from $deb"
+	fi
 	mkdir -p "$dir/boot"
-	# Keep only what the VM needs: the kernel and its config (for reference).
+	# Keep only what the VM needs: the kernel, its config (for reference) and
+	# the network modules.
 	cp "$tmp"/boot/config-* "$dir/boot/" 2>/dev/null || true
 	cp "$vm_tmp" "$dir/boot/.vmlinuz.tmp"
 	mv "$dir/boot/.vmlinuz.tmp" "$dir/boot/$(basename "$vm_tmp")"

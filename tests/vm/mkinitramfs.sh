@@ -8,11 +8,14 @@
 #   /vigil/tests/integration/   tests/integration/
 #   /vigil/examples/            examples/ (policies the tests load unchanged)
 #   /vigil/tests/guest/         tests/vm/guest/
+#   /vigil/crds/                crds/*.yaml (the guest's kubectl installs them)
+#   /vigil/bin/kubectl          $VM_KUBECTL, when set (Debian's kubectl, static)
 #   /init                       tests/vm/init.sh
 # plus every shared library `ldd` lists for each ELF binary (and the dynamic
 # loader), copied to the same path as on the host.  No kernel modules: what the
 # suite needs (BPF, BPF-LSM, kprobes, securityfs, tracefs) is built into the
-# Debian cloud kernels.
+# Debian cloud kernels, and the network modules, which differ per kernel, come
+# in a second archive (tests/vm/run.sh).
 #
 # VM_EXTRA_BINS: space-separated host programs (names or paths) to add, each at
 # its host path and as /bin/NAME and /usr/bin/NAME, replacing a busybox applet of
@@ -91,7 +94,7 @@ link_to() {
 
 # --- base layout ---------------------------------------------------------------
 for d in bin sbin usr/bin usr/sbin lib lib64 dev proc sys tmp run root etc \
-	vigil/bin vigil/tests/guest vigil/tests/integration; do
+	vigil/bin vigil/crds vigil/tests/guest vigil/tests/integration; do
 	mkdir -p "$stage/$d"
 done
 chmod 1777 "$stage/tmp"
@@ -144,6 +147,11 @@ for h in "$build_dir"/test-bin/*; do
 	[ -f "$h" ] && [ -x "$h" ] && install_file "$h" "/vigil/bin/${h##*/}" 755
 done
 
+if [ -n "${VM_KUBECTL:-}" ]; then
+	[ -x "$VM_KUBECTL" ] || die "VM_KUBECTL: '$VM_KUBECTL' is not an executable"
+	install_file "$VM_KUBECTL" /vigil/bin/kubectl 755
+fi
+
 # --- test scripts ----------------------------------------------------------------
 if [ -d "$repo/tests/integration" ]; then
 	cp -R "$repo/tests/integration/." "$stage/vigil/tests/integration/"
@@ -152,6 +160,7 @@ fi
 if [ -d "$repo/examples" ]; then
 	cp -R "$repo/examples" "$stage/vigil/examples"
 fi
+cp "$repo"/crds/*.yaml "$stage/vigil/crds/" || die "cannot copy $repo/crds/*.yaml"
 [ -d "$here/guest" ] || die "missing $here/guest (the guest test scripts)"
 cp -R "$here/guest/." "$stage/vigil/tests/guest/"
 install_file "$here/init.sh" /init 755

@@ -11,6 +11,14 @@
 # A kernel that cannot be fetched, does not boot, panics or times out counts as a
 # failure: this suite never skips.
 #
+# For the Kubernetes test (tests/vm/guest/k8s.sh), each boot has the API server
+# emulator (tests/k8s/apiserver.py) running on the host, which the guest reaches
+# at 10.0.2.2 through QEMU's user-mode network, and Debian's kubectl in the
+# initramfs (tests/k8s/fetch-kubectl.sh).  A second archive, made per kernel and
+# appended to the initramfs, brings that kernel's network modules
+# (/vigil/modules) and the guest's kubeconfig and CA (/vigil/k8s).  When the
+# emulator or kubectl is missing, that test fails and says why.
+#
 # Environment:
 #   VM_KERNELS   kernels to boot (default "6.1 6.12")
 #   VM_TIMEOUT   seconds per boot, tests included (default 900)
@@ -31,6 +39,10 @@ die() {
 build_dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu.inc"
+K8S_HERE=$here/../k8s
+. "$K8S_HERE/emulator.inc"
+trap 'k8s_stop || true' EXIT
+trap 'exit 130' INT TERM
 kernels=${VM_KERNELS:-6.1 6.12}
 vm_timeout=${VM_TIMEOUT:-900}
 test_timeout=${VM_TEST_TIMEOUT:-300}
@@ -53,6 +65,32 @@ fail() { # fail KERNEL MESSAGE: one failure line of the suite
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# Debian's kubectl, for the guest (the Kubernetes test fails without it).
+kubectl_dir=$build_dir/k8s
+if sh "$K8S_HERE/fetch-kubectl.sh" "$kubectl_dir"; then
+	export VM_KUBECTL="$kubectl_dir/kubectl"
+else
+	echo "# vm: no kubectl for the guest (tests/k8s/fetch-kubectl.sh failed): the Kubernetes test will fail"
+fi
+
+# guest_archive KERNEL_DIR K8S_DIR OUT: the per-kernel part of the initramfs:
+# the kernel's network modules in /vigil/modules (kernels.sh took them from
+# the package), and, when the emulator runs (K8S_DIR non-empty), the guest's
+# kubeconfig for it in /vigil/k8s.
+guest_archive() {
+	_stage=$vm_dir/guest-archive
+	rm -rf "$_stage"
+	mkdir -p "$_stage/vigil/modules" "$_stage/vigil/k8s" || return 1
+	cp "$1"/modules/* "$_stage/vigil/modules/" || return 1
+	if [ -n "$2" ]; then
+		cp "$2/ca.crt" "$_stage/vigil/k8s/ca.crt" &&
+			sh "$K8S_HERE/kubeconfig.sh" "$_stage/vigil/k8s/kubeconfig" \
+				"https://10.0.2.2:$K8S_PORT" /vigil/k8s/ca.crt "$(cat "$2/token")" || return 1
+	fi
+	(cd "$_stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$3" &&
+		rm -rf "$_stage"
+}
+
 # The initramfs is the same for every kernel: build it once.
 t0=$(now_ms)
 if ! "$here/mkinitramfs.sh" "$build_dir" "$initrd"; then
@@ -74,11 +112,29 @@ for k in $kernels; do
 		continue
 	fi
 
+	# The API server emulator for this boot, fresh, and the per-kernel
+	# archive; the kernel unpacks both archives of the concatenation.
+	k8s_dir=$vm_dir/k8s-$k
+	rm -rf "$k8s_dir"
+	if ! k8s_start "$k8s_dir"; then
+		echo "# [$k] the API server emulator did not start: the Kubernetes test will fail"
+		k8s_dir=
+	fi
+	kinitrd=$vm_dir/initramfs-$k.cpio.gz
+	if ! guest_archive "$(dirname "$(dirname "$vmlinuz")")" "$k8s_dir" "$kinitrd.part" ||
+		! cat "$initrd" "$kinitrd.part" >"$kinitrd"; then
+		k8s_stop || true
+		fail "$k" "vm: building the $k part of the initramfs failed (see the messages above)"
+		continue
+	fi
+	rm -f "$kinitrd.part"
+
 	t0=$(now_ms)
 	rc=0
-	vm_boot "$vm_timeout" "$vmlinuz" "$initrd" "$log" \
+	vm_boot "$vm_timeout" "$vmlinuz" "$kinitrd" "$log" \
 		"vigil.test_timeout=$test_timeout ${VM_APPEND:-}" || rc=$?
 	ms=$(($(now_ms) - t0))
+	k8s_stop || true
 
 	result=$(vm_clean_log "$log" | grep -a -o 'VIGIL-VM-RESULT passed=[0-9]* failed=[0-9]*' | tail -n 1) || true
 	vm_clean_log "$log" | grep -a -E '^(not )?ok - ' |
