@@ -268,12 +268,12 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(BUILD)/libvigil-ap
 
 # Seed generators are plain host programs; seeds_pb packs messages with the
 # generated API code.
-$(BUILD)/fuzz/seeds_%: tests/fuzz/seeds_%.c | $(BUILD)/fuzz
+$(BUILD)/fuzz/seeds_%: tests/fuzz/seeds_%.c tests/fuzz/seed_file.h | $(BUILD)/fuzz
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 
-$(BUILD)/fuzz/seeds_pb: tests/fuzz/seeds_pb.c $(BUILD)/libvigil-api.a | $(BUILD)/fuzz \
-		$(API_GEN)/.stamp
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $^ $(PROTOBUF_C_LIBS)
+$(BUILD)/fuzz/seeds_pb: tests/fuzz/seeds_pb.c tests/fuzz/seed_file.h $(BUILD)/libvigil-api.a | \
+		$(BUILD)/fuzz $(API_GEN)/.stamp
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $< $(BUILD)/libvigil-api.a $(PROTOBUF_C_LIBS)
 
 # Seeds are (re)written over the corpus; what the fuzzer added stays.
 $(BUILD)/fuzz/corpus-%.seeded: $(FUZZ_SEEDERS) | $(BUILD)/fuzz

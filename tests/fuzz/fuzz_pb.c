@@ -16,8 +16,12 @@
  *   - protojson.h: 0 or -EINVAL; on 0 the text is its stated length, one
  *     JSON object that json-c parses whole, valid UTF-8, without a raw
  *     control character (so never a second line); on error no text;
- *   - the wire form: a message that unpacked packs to bytes that unpack
- *     again, pack to the same bytes and write the same protojson text;
+ *   - the wire form: a message that unpacked, its unknown fields dropped,
+ *     packs to bytes that unpack again, pack to the same bytes and write the
+ *     same protojson text.  (vigil reads no unknown field and never packs a
+ *     message it received again; protobuf-c keeps some it cannot write back
+ *     in a form it reads, such as field number 0 given as the overlong tag
+ *     85 00, which it packs as 05 and then refuses.)
  *   - arena.h: every unpacked message is freed with its arena (LeakSanitizer
  *     checks each input: nothing else may hold memory).
  */
@@ -107,6 +111,36 @@ static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
 	return buf;
 }
 
+/* Drop the unknown fields of m and of every message within it. */
+static void drop_unknown(ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	m->n_unknown_fields = 0;
+	m->unknown_fields = NULL;
+	for (unsigned int i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		char *member = (char *)m + f->offset;
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(size_t *)((char *)m + f->quantifier_offset);
+			ProtobufCMessage **v = *(ProtobufCMessage ***)member;
+
+			for (size_t j = 0; j < n; j++)
+				drop_unknown(v[j]);
+			continue;
+		}
+		/* a oneof's member holds another field's value unless it is the case */
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(uint32_t *)((char *)m + f->quantifier_offset) != f->id)
+			continue;
+		if (*(ProtobufCMessage **)member)
+			drop_unknown(*(ProtobufCMessage **)member);
+	}
+}
+
 static void one(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t size)
 {
 	struct vigil_arena arena;
@@ -121,6 +155,7 @@ static void one(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t
 		goto cleanup;
 	CHECK(m->descriptor == d);
 	t1 = write_checked(m);
+	drop_unknown(m);
 	p1 = pack(m, &n1);
 	m2 = protobuf_c_message_unpack(d, vigil_arena_allocator(&arena), n1, p1);
 	CHECK(m2);

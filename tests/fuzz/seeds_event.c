@@ -17,15 +17,14 @@
 #include <string.h>
 #include <linux/types.h>
 
+#include "seed_file.h"
+
 #include "vigil_abi.h"
 
 #define CID                                \
 	"4f1c9d2e7a8b6c5d3e2f1a0b9c8d7e6f" \
 	"5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d"
 #define POD "0a1b2c3d_4e5f_6a7b_8c9d_0e1f2a3b4c5d"
-
-static const char *dir;
-static int failed;
 
 /* A data part: bytes and length (the bytes hold NULs). */
 struct part {
@@ -34,19 +33,6 @@ struct part {
 };
 
 #define PART(lit) ((struct part){ (lit), sizeof(lit) - 1 })
-
-static void write_seed(const char *name, const void *msg, size_t size)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(msg, 1, size, f) != size || fclose(f)) {
-		fprintf(stderr, "seeds_event: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
-}
 
 static void fill_common(struct vigil_exec_event *ev, __u32 pid, __u64 ktime, __u32 ppid,
 			__u64 pktime)
@@ -92,7 +78,7 @@ static void exec_seed(const char *name, struct vigil_exec_event *tmpl, struct pa
 		off += parts[i].len;
 	}
 	ev->hdr.size = (__u32)off;
-	write_seed(name, buf, off);
+	seed_write(name, buf, off);
 }
 
 static void clone_seed(const char *name, __u32 pid, __u64 ktime, __u32 ppid, __u64 pktime)
@@ -107,7 +93,7 @@ static void clone_seed(const char *name, __u32 pid, __u64 ktime, __u32 ppid, __u
 	ev.parent.pid = ppid;
 	ev.parent.ktime = pktime;
 	ev.tid = pid;
-	write_seed(name, &ev, sizeof(ev));
+	seed_write(name, &ev, sizeof(ev));
 }
 
 static void exit_seed(const char *name, __u32 pid, __u64 ktime, __u64 when, __u32 exit_code)
@@ -121,7 +107,7 @@ static void exit_seed(const char *name, __u32 pid, __u64 ktime, __u64 when, __u3
 	ev.proc.ktime = ktime;
 	ev.tid = pid;
 	ev.exit_code = exit_code;
-	write_seed(name, &ev, sizeof(ev));
+	seed_write(name, &ev, sizeof(ev));
 }
 
 /* A policy event: one path argument and one integer. */
@@ -156,18 +142,15 @@ static void policy_seed(const char *name, __u32 pid, const char *path)
 	ev->nargs = 2;
 	ev->data_len = (__u16)off;
 	ev->hdr.size = (__u32)(sizeof(*ev) + off);
-	write_seed(name, buf, ev->hdr.size);
+	seed_write(name, buf, ev->hdr.size);
 }
 
 int main(int argc, char **argv)
 {
 	struct vigil_exec_event ev;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_event DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 
 	/* curl in a docker container: absolute bprm->filename, cwd /root. */
 	memset(&ev, 0, sizeof(ev));
@@ -226,5 +209,5 @@ int main(int argc, char **argv)
 	exit_seed("exit-signal", 4244, 6500000000ULL, 8100000000ULL, 9);
 	exit_seed("exit-miss", 9999, 0, 8200000000ULL, 0);
 	policy_seed("policy-binprm", 4242, "/usr/bin/dash");
-	return failed;
+	return seed_failed;
 }

@@ -11,31 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *dir;
-static int failed;
-
-static void write_seed(const char *name, const char *text, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "seeds_filter: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
-}
-
-#define SEED(name, lit) write_seed(name, lit, sizeof(lit) - 1)
+#include "seed_file.h"
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_filter DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 	SEED("tetragon-example",
 	     "{\"namespace\":[\"kube-system\",\"\"]}\n"
 	     "{\"health_check\":true}\n"
@@ -75,5 +56,5 @@ int main(int argc, char **argv)
 	SEED("field-filter-exclude", "{\"fields\":\"process.cap,process.pid.value,args.label,"
 				     "args.arg.string_arg\",\"action\":\"EXCLUDE\","
 				     "\"invertEventSet\":true,\"eventSet\":[\"PROCESS_KPROBE\"]}");
-	return failed;
+	return seed_failed;
 }

@@ -10,31 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *dir;
-static int failed;
-
-static void write_seed(const char *name, const char *text, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "seeds_k8s: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
-}
-
-#define SEED(name, lit) write_seed(name, lit, sizeof(lit) - 1)
+#include "seed_file.h"
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_k8s DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 	SEED("list-and-watch",
 	     "\0{\"kind\":\"TracingPolicyList\",\"metadata\":{\"resourceVersion\":\"10\"},"
 	     "\"items\":[{\"apiVersion\":\"cilium.io/v1alpha1\",\"kind\":\"TracingPolicy\","
@@ -58,5 +39,5 @@ int main(int argc, char **argv)
 	     "    server: https://127.0.0.1:6443\n    certificate-authority: ca.crt\n"
 	     "    certificate-authority-data: aGVsbG8=\nusers:\n- name: u\n  user:\n"
 	     "    token: abc\n    client-certificate-data: YWI=\n    client-key: k.pem\n");
-	return failed;
+	return seed_failed;
 }

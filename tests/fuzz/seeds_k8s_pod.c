@@ -11,23 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *dir;
-static int failed;
-
-static void write_seed(const char *name, const char *text, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "seeds_k8s_pod: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
-}
-
-#define SEED(name, lit) write_seed(name, lit, sizeof(lit) - 1)
+#include "seed_file.h"
 
 #define DEPLOY_POD                                                                             \
 	"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-7d9c6b5f4-x2x7k" \
@@ -117,11 +101,8 @@ static void write_seed(const char *name, const char *text, size_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_k8s_pod DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 	SEED("deployment", DEPLOY_POD);
 	SEED("cronjob", CRONJOB_POD);
 	SEED("bare", BARE_POD);
@@ -148,5 +129,5 @@ int main(int argc, char **argv)
 			 "\"status\":{\"containerStatuses\":[{\"state\":{\"running\":"
 			 "{\"startedAt\":\"2024-13-01T00:00:00Z\"}}}]}}");
 	SEED("not-an-object", "[1,2,3]");
-	return failed;
+	return seed_failed;
 }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seed_file.h"
+
 #include "google/protobuf/any.pb-c.h"
 #include "google/protobuf/field_mask.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
@@ -23,27 +25,18 @@
 #include "tetragon/sensors.pb-c.h"
 #include "tetragon/tetragon.pb-c.h"
 
-static const char *dir;
-static int failed;
-
+/* A message packed, as one seed. */
 static void write_seed(const char *name, const ProtobufCMessage *m)
 {
 	size_t len = protobuf_c_message_get_packed_size(m);
 	unsigned char *buf = malloc(len ? len : 1);
-	char path[4096];
-	FILE *f;
 
 	if (!buf) {
-		failed = 1;
+		seed_fail(name);
 		return;
 	}
 	protobuf_c_message_pack(m, buf);
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "seeds_pb: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
+	seed_write(name, buf, len);
 	free(buf);
 }
 
@@ -136,8 +129,7 @@ static void add_policy(const char *name)
 	snprintf(path, sizeof(path), "examples/policies/%s.yaml", name);
 	f = fopen(path, "rb");
 	if (!f || !text) {
-		fprintf(stderr, "seeds_pb: %s: %s\n", path, strerror(errno));
-		failed = 1;
+		seed_fail(path);
 		if (f)
 			fclose(f);
 		free(text);
@@ -368,12 +360,11 @@ int main(int argc, char **argv)
 {
 	Tetragon__GetVersionRequest empty = TETRAGON__GET_VERSION_REQUEST__INIT;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_pb DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 	write_seed("empty", &empty.base);
+	/* an unknown field number 0 as the overlong tag 85 00 (fuzz_pb.c) */
+	SEED("unknown-field-0", "\x85\x00\x90\x61\x00\x00");
 	get_events_request();
 	add_policy("block-shell-exec");
 	add_policy("deny-shadow-read");
@@ -381,5 +372,5 @@ int main(int argc, char **argv)
 	policy_requests();
 	events();
 	responses();
-	return failed;
+	return seed_failed;
 }

@@ -13,21 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *dir;
-static int failed;
-
-static void write_seed(const char *name, const char *text, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "seeds_tracefs: %s: %s\n", path, strerror(errno));
-		failed = 1;
-	}
-}
+#include "seed_file.h"
 
 static void copy_fixture(const char *name, const char *event)
 {
@@ -38,25 +24,20 @@ static void copy_fixture(const char *name, const char *event)
 	snprintf(path, sizeof(path), "tests/tracefs/events/%s/format", event);
 	f = fopen(path, "rb");
 	if (!f) {
-		fprintf(stderr, "seeds_tracefs: %s: %s\n", path, strerror(errno));
-		failed = 1;
+		seed_fail(path);
 		return;
 	}
 	len = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	write_seed(name, buf, len);
+	seed_write(name, buf, len);
 }
 
-#define SEED(name, lit) write_seed(name, lit, sizeof(lit) - 1)
-#define HEAD		"name: e\nID: 1\nformat:\n"
+#define HEAD "name: e\nID: 1\nformat:\n"
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: seeds_tracefs DIR\n");
+	if (seed_start(argc, argv))
 		return 2;
-	}
-	dir = argv[1];
 	copy_fixture("sys_enter_openat", "syscalls/sys_enter_openat");
 	copy_fixture("sched_process_exec", "sched/sched_process_exec");
 	copy_fixture("raw_sys_enter", "raw_syscalls/sys_enter");
@@ -84,5 +65,5 @@ int main(int argc, char **argv)
 	SEED("attribute",
 	     HEAD "\tfield:const char * __attribute__((btf_type_tag(\"user\"))) name;\t"
 		  "offset:8;\tsize:8;\tsigned:0;\n");
-	return failed;
+	return seed_failed;
 }

@@ -23,7 +23,6 @@ UID3=1f4e2d3c-0000-4a5b-8c9d-000000000003
 CID1=aaaa000000000000000000000000000000000000000000000000000000000001
 CID2=aaaa000000000000000000000000000000000000000000000000000000000002
 CID3=aaaa000000000000000000000000000000000000000000000000000000000003
-CG=$T/cgroup2
 
 # pod NAME NAMESPACE: a pod of a Deployment's ReplicaSet scheduled on this
 # node, its container not started yet
@@ -60,21 +59,14 @@ started() {
 uid_of() { kc get pod -n team-a "$1" -o jsonpath='{.metadata.uid}'; }
 
 # in_container UID CID MARKER: exec /bin/true MARKER in the pod's container
-# cgroup (kubelet's cgroupfs layout: kubepods/besteffort/pod<UID>/<CID>)
+# cgroup
 in_container() {
-	_d="$CG/kubepods/besteffort/pod$1/$2"
-	mkdir -p "$_d"
+	_d=$(container_cgroup "$1" "$2")
 	/bin/sh -c 'echo $$ > '"$_d"'/cgroup.procs && exec /bin/true '"$3"
 }
 
 k8s_setup || { k8s_finish; finish; exit 1; }
-mkdir -p "$CG"
-if ! mount -t cgroup2 none "$CG"; then
-	not_ok "mount cgroup2" "mount -t cgroup2 failed"
-	k8s_finish
-	finish
-	exit 1
-fi
+kubelet_mount || { k8s_finish; finish; exit 1; }
 kc create namespace team-a >/dev/null 2>&1
 pod web-7d4b9c8f5-abcde team-a | kc apply -f - >/dev/null
 started web-7d4b9c8f5-abcde "$CID1"
@@ -83,7 +75,7 @@ UID1=$(uid_of web-7d4b9c8f5-abcde)
 pod elsewhere team-a | sed "s/nodeName: $NODE/nodeName: other-node/" | kc apply -f - >/dev/null
 started elsewhere "$CID3"
 start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$EV" \
-	--output compact || { umount "$CG"; k8s_finish; finish; exit 1; }
+	--output compact || { kubelet_unmount; k8s_finish; finish; exit 1; }
 wait_log "pods: listed 1$" 100 && ok "vigild lists the pods of its node only" ||
 	not_ok "vigild lists the pods of its node only" "$(grep pods "$T/stderr")"
 
@@ -149,9 +141,6 @@ else
 		"$(grep vigil-pod-known "$T/stdout" "$T/c.txt")"
 fi
 
-for d in "$CG"/kubepods/besteffort/pod*/*; do rmdir "$d" 2>/dev/null; done
-for d in "$CG"/kubepods/besteffort/pod*; do rmdir "$d" 2>/dev/null; done
-rmdir "$CG/kubepods/besteffort" "$CG/kubepods" 2>/dev/null
-umount "$CG"
+kubelet_unmount
 k8s_finish
 finish

@@ -110,6 +110,11 @@ spec:
   - call: vigil_no_such_kernel_function
     syscall: false
 EOF
+# another failure first, gone before the restart below: an Event name that
+# counted failures would then differ after the restart (the name must come
+# from what failed, so that a restarted vigild finds its Event)
+sed 's/name: needs-a-missing-function/name: fails-first/' "$T/bad.yaml" | kc apply -f - >/dev/null
+wait_log "fails-first not loaded" 100
 kc apply -f "$T/bad.yaml" >/dev/null
 wait_log "needs-a-missing-function not loaded" 100
 _i=0
@@ -127,6 +132,8 @@ else
 		"$(tail -n 4 "$T/describe.out")"
 fi
 # a restarted vigild says the same again: the same Event, not a second one
+kc delete tracingpolicy fails-first >/dev/null
+wait_log "fails-first deleted" 100
 stop_vigild
 start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$T/events.json" \
 	--output none

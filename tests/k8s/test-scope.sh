@@ -13,7 +13,6 @@ set -u
 
 VIGIL="$(dirname "$VIGILD")/vigil"
 SOCK=$T/vigil.sock
-CG=$T/cgroup2
 VICTIM=$T/victim
 cp "$VIGIL_TEST_BIN/execer" "$VICTIM"
 CIDA=bbbb00000000000000000000000000000000000000000000000000000000000a
@@ -33,8 +32,7 @@ uid_of() { kc get pod -n "$1" "$2" -o jsonpath='{.metadata.uid}'; }
 
 # run_in NS NAME CID: the victim's exit status in the pod's container cgroup
 run_in() {
-	_d="$CG/kubepods/besteffort/pod$(uid_of "$1" "$2")/$3"
-	mkdir -p "$_d"
+	_d=$(container_cgroup "$(uid_of "$1" "$2")" "$3")
 	/bin/sh -c 'echo $$ > '"$_d"'/cgroup.procs && exec '"$VICTIM" >/dev/null 2>&1
 	echo $?
 }
@@ -79,21 +77,15 @@ else
 fi
 
 k8s_setup || { k8s_finish; finish; exit 1; }
-mkdir -p "$CG"
-if ! mount -t cgroup2 none "$CG"; then
-	not_ok "mount cgroup2" "mount -t cgroup2 failed"
-	k8s_finish
-	finish
-	exit 1
-fi
+kubelet_mount || { k8s_finish; finish; exit 1; }
 kc create namespace team-a >/dev/null
 kc create namespace team-b >/dev/null
 pod pa team-a web "$CIDA" | kc apply -f - >/dev/null
 pod pb team-b db "$CIDB" | kc apply -f - >/dev/null
-mkdir -p "$CG/kubepods/besteffort/pod$(uid_of team-a pa)/$CIDA" \
-	"$CG/kubepods/besteffort/pod$(uid_of team-b pb)/$CIDB"
+container_cgroup "$(uid_of team-a pa)" "$CIDA" >/dev/null
+container_cgroup "$(uid_of team-b pb)" "$CIDB" >/dev/null
 start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$T/ev.json" \
-	--output none || { umount "$CG"; k8s_finish; finish; exit 1; }
+	--output none || { kubelet_unmount; k8s_finish; finish; exit 1; }
 expect "no policy: nothing is killed" 2 2 2
 
 kill_policy TracingPolicyNamespaced only-team-a team-a | kc apply -f - >/dev/null
@@ -161,9 +153,6 @@ sleep 0.5
 expect "... and each applies in its namespace only" 2 137 2
 
 stop_vigild
-for d in "$CG"/kubepods/besteffort/pod*/*; do rmdir "$d" 2>/dev/null; done
-for d in "$CG"/kubepods/besteffort/pod*; do rmdir "$d" 2>/dev/null; done
-rmdir "$CG/kubepods/besteffort" "$CG/kubepods" 2>/dev/null
-umount "$CG"
+kubelet_unmount
 k8s_finish
 finish

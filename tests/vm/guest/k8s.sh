@@ -217,6 +217,9 @@ else
 	kc delete -f "$T/namespaced.yaml" >/dev/null 2>&1
 fi
 stop_vigild
+if [ -n "$POD_CG" ]; then
+	rmdir "$POD_CG" "${POD_CG%/*}" /sys/fs/cgroup/kubepods/besteffort /sys/fs/cgroup/kubepods
+fi
 
 check "the kill is reported as the policy's process_kprobe event, with the action" \
 	"[.[] | select(.process_kprobe.policy_name == \"block-shell-exec\" and
