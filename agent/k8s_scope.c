@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +25,16 @@
 #include "vigil_abi.h"
 
 #define WALK_DEPTH 12
-#define RETRY_MS   1000
+#define RETRY_MS   250
 
-/* A container cgroup found in the tree. */
+/* A cgroup found in the tree: a container's (id: the container id), or a
+ * pod's (pod: id is the pod's UID). */
 struct ccg {
 	char id[VIGIL_CONTAINER_ID_LEN + 1];
+	bool pod;
 	uint64_t cgroup;
 };
+_Static_assert(VIGIL_CONTAINER_ID_LEN >= VIGIL_POD_UID_LEN, "a pod UID fits in ccg.id");
 
 struct keys {
 	struct vigil_scope_key *k;
@@ -79,14 +83,21 @@ size_t vigil_k8s_scope_entries(const struct vigil_k8s_scope *s)
 
 /* --- the cgroup tree ------------------------------------------------------ */
 
-static void note_cgroup(struct vigil_k8s_scope *s, const char *path, uint64_t ino)
+/* Note the cgroup at path (name: its last component) if it is a
+ * container's, or a pod's own directory (pod<UID>, kubepods-...-pod<UID>.slice). */
+static void note_cgroup(struct vigil_k8s_scope *s, const char *path, const char *name, uint64_t ino)
 {
-	char id[VIGIL_CONTAINER_ID_LEN + 1];
+	char id[VIGIL_CONTAINER_ID_LEN + 1], own[NAME_MAX + 2];
 	enum vigil_runtime rt;
 	struct ccg *grown;
+	bool pod = false;
 
-	if (vigil_container_id(path, id, sizeof(id), &rt) || !id[0])
-		return;
+	if (vigil_container_id(path, id, sizeof(id), &rt) || !id[0]) {
+		snprintf(own, sizeof(own), "/%s", name);
+		if (vigil_pod_uid(own, id, sizeof(id)))
+			return;
+		pod = true;
+	}
 	if (s->nccg == s->capccg) {
 		size_t cap = s->capccg ? s->capccg * 2 : 64;
 
@@ -97,6 +108,7 @@ static void note_cgroup(struct vigil_k8s_scope *s, const char *path, uint64_t in
 		s->capccg = cap;
 	}
 	memcpy(s->ccg[s->nccg].id, id, sizeof(id));
+	s->ccg[s->nccg].pod = pod;
 	s->ccg[s->nccg++].cgroup = ino;
 }
 
@@ -134,7 +146,7 @@ static void walk(struct vigil_k8s_scope *s, int dirfd, char *path, size_t len, i
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
 		if (!fstat(sub, &st))
-			note_cgroup(s, path, (uint64_t)st.st_ino);
+			note_cgroup(s, path, de->d_name, (uint64_t)st.st_ino);
 		walk(s, sub, path, len + 1 + n, depth + 1);
 		path[len] = 0;
 		close(sub);
@@ -182,35 +194,65 @@ static int keys_add(struct keys *ks, uint32_t policy, uint64_t cgroup)
 	return 0;
 }
 
-/* The entries of one policy: the cgroups of the containers it selects. */
+/* Add the entries of the cgroups named id (a pod's when pod); false when
+ * there is none. */
+static bool want_cgroups(struct vigil_k8s_scope *s, struct keys *want, uint32_t policy,
+			 const char *id, bool pod, int *err)
+{
+	bool found = false;
+
+	for (size_t c = 0; c < s->nccg; c++)
+		if (s->ccg[c].pod == pod && !strcmp(s->ccg[c].id, id)) {
+			found = true;
+			if (keys_add(want, policy, s->ccg[c].cgroup))
+				*err = -ENOMEM;
+		}
+	return found;
+}
+
+/* Is the pod starting or running: a container runs, or none has an id yet? */
+static bool pod_live(const struct vigil_pod *pod)
+{
+	bool reported = false;
+
+	for (size_t j = 0; j < pod->ncontainers; j++) {
+		if (pod->containers[j].running)
+			return true;
+		if (pod->containers[j].id[0])
+			reported = true;
+	}
+	return !reported;
+}
+
+/* The entries of one policy: the cgroups of the pods it selects, whole
+ * when it has no containerSelector (so a container is in scope from its
+ * first exec, before the kubelet reports its id), and of the containers it
+ * selects. */
 static int want_policy(struct vigil_k8s_scope *s, struct keys *want, uint32_t id,
 		       const struct vigil_policy *model, struct vigil_pod **pods, size_t npods)
 {
-	size_t i, j, c;
+	bool whole_pod = !model->container_selector.present;
+	int err = 0;
+	size_t i, j;
 
 	for (i = 0; i < npods; i++) {
 		struct vigil_pod *pod = pods[i];
 
 		if (!vigil_policy_selects_pod(model, pod->ns, vigil_pod_label, pod))
 			continue;
+		if (whole_pod && !want_cgroups(s, want, id, pod->uid, true, &err) && pod_live(pod))
+			s->missing = true;
 		for (j = 0; j < pod->ncontainers; j++) {
 			struct vigil_pod_container *ct = &pod->containers[j];
-			bool found = false;
 
 			if (!ct->id[0] ||
 			    !vigil_policy_selects_container(model, vigil_pod_container_field, ct))
 				continue;
-			for (c = 0; c < s->nccg; c++)
-				if (!strcmp(s->ccg[c].id, ct->id)) {
-					found = true;
-					if (keys_add(want, id, s->ccg[c].cgroup))
-						return -ENOMEM;
-				}
-			if (!found && ct->running)
+			if (!want_cgroups(s, want, id, ct->id, false, &err) && ct->running)
 				s->missing = true;
 		}
 	}
-	return 0;
+	return err;
 }
 
 /* Make the map hold want: new entries first, then the stale ones go, so a

@@ -9,19 +9,24 @@
  *
  *   for each scoped policy P (id, model):
  *     for each pod of this node that P selects (namespace, podSelector):
+ *       without a containerSelector: the pod's cgroup(s)
  *       for each container of the pod that P selects (containerSelector)
  *         and that has an id: the cgroup(s) named after that id
  *   new entries are added before stale ones are removed
  *
- * Container cgroups are found by walking the cgroup v2 tree for directory
- * names that carry a container id (container.c's layouts); a cgroup's id
- * is its directory's inode number, what bpf_get_current_cgroup_id() gives.
- * The walk runs when the pods or the policies changed, and again a second
- * later while a selected container has no cgroup yet.
+ * The BPF side finds a task in scope when its cgroup or an ancestor is
+ * listed: a pod's cgroup covers its containers from their first exec,
+ * before the kubelet reports their ids, and cgroups nested below them.
  *
- * Not covered: a container's processes before the kubelet reports its id
- * (its first exec, usually), and processes in cgroups nested below the
- * container's.
+ * Pod and container cgroups are found by walking the cgroup v2 tree for
+ * directory names that carry a pod UID or a container id (container.c's
+ * layouts); a cgroup's id is its directory's inode number, what the
+ * bpf_get_current_*cgroup_id() helpers give.  The walk runs when the pods
+ * or the policies changed, and again every 250 ms while a selected pod
+ * that is starting or running, or a running container, has no cgroup yet.
+ *
+ * Not covered: with a containerSelector, a container's processes before
+ * the kubelet reports its id (its first exec, usually).
  */
 #ifndef VIGIL_K8S_SCOPE_H
 #define VIGIL_K8S_SCOPE_H

@@ -1089,13 +1089,25 @@ static __always_inline void read_args(struct pol_scratch *s, const __u64 *raw,
 	}
 }
 
-/* A scoped policy applies in the cgroups the agent listed for it: the
- * containers of the pods it selects. */
+/* A scoped policy applies in the cgroups the agent listed for it: the pods
+ * it selects, or their containers it selects.  A task is in scope when its
+ * cgroup or an ancestor of it is listed: so a container is in scope through
+ * its pod's cgroup from its first exec, before the kubelet reports it, and so
+ * are cgroups nested below a listed one.  Levels are tried from the root
+ * down; past the task's own level the helper gives 0. */
 static __always_inline bool in_scope(__u32 policy)
 {
-	struct vigil_scope_key k = { .policy = policy, .cgroup = bpf_get_current_cgroup_id() };
+	struct vigil_scope_key k = { .policy = policy };
+	int level;
 
-	return bpf_map_lookup_elem(&policy_scope, &k) != NULL;
+	for (level = 1; level <= VIGIL_SCOPE_LEVELS; level++) {
+		k.cgroup = bpf_get_current_ancestor_cgroup_id(level);
+		if (!k.cgroup)
+			return false;
+		if (bpf_map_lookup_elem(&policy_scope, &k))
+			return true;
+	}
+	return false;
 }
 
 /* Evaluate the hook on the function's raw arguments; returns what an LSM

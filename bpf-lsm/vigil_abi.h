@@ -230,7 +230,8 @@ enum vigil_abi_arg {
 #define VIGIL_HOOK_F_TCP    (1U << 1) /* cgroup connect for tcp_connect: TCP sockets only */
 /* The policy applies to some pods' containers only (podSelector,
  * containerSelector, TracingPolicyNamespaced): a process is in scope when
- * its cgroup is in policy_scope under the policy's id. */
+ * its cgroup, or one of its ancestors down from level 1 to
+ * VIGIL_SCOPE_LEVELS, is in policy_scope under the policy's id. */
 #define VIGIL_HOOK_F_SCOPED (1U << 2)
 
 /* A filter's test on one argument (struct vigil_sel_arg.kind). */
@@ -396,10 +397,12 @@ struct vigil_policy_state {
 	__u32 pad;
 };
 
-/* policy_scope: the cgroups (container cgroups of the pods a scoped policy
- * selects) its hooks apply in.  The agent keeps it up to date as pods come
- * and go, without reloading the policy. */
+/* policy_scope: the cgroups (the pods' cgroups a scoped policy selects, or
+ * their containers' for a containerSelector) its hooks apply in, with all
+ * below them.  The agent keeps it up to date as pods come and go, without
+ * reloading the policy. */
 #define VIGIL_SCOPE_ENTRIES 65536
+#define VIGIL_SCOPE_LEVELS  16 /* cgroup levels searched, from the root's children */
 struct vigil_scope_key {
 	__u32 policy;
 	__u32 pad;

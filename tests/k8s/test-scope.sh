@@ -1,10 +1,13 @@
 #!/bin/sh
 # Pod-scoped policies in the kernel (host, against the API server emulator):
 # - a TracingPolicyNamespaced kills the exec it names in its namespace's
-#   pods only: not in another namespace's pod, not on the host;
+#   pods only: not in another namespace's pod, not on the host; in its pods
+#   that includes a container the kubelet has not reported yet (through the
+#   pod's cgroup) and a cgroup nested below a container's;
 # - a TracingPolicy with a podSelector (matchLabels) kills in the pods whose
 #   labels match; relabelling the pod takes it out of scope and back in,
-#   with no policy reload; a containerSelector (name) narrows it the same;
+#   with no policy reload; a containerSelector (name) narrows it the same
+#   (an unreported container is then out of scope, a nested cgroup in);
 # - without --k8s, such a policy is refused, not loaded unscoped;
 # - hundreds of namespaced policies at once load and are listed.
 set -u
@@ -17,6 +20,7 @@ VICTIM=$T/victim
 cp "$VIGIL_TEST_BIN/execer" "$VICTIM"
 CIDA=bbbb00000000000000000000000000000000000000000000000000000000000a
 CIDB=bbbb00000000000000000000000000000000000000000000000000000000000b
+CIDC=bbbb00000000000000000000000000000000000000000000000000000000000c
 NPOL=${VIGIL_K8S_SCALE:-200}
 
 # pod NAME NAMESPACE APP CID: a running pod on this node, container "app"
@@ -46,6 +50,18 @@ kill_policy() {
 	printf '    args: [{index: 0, type: linux_binprm}]\n    selectors:\n'
 	printf '    - matchArgs: [{index: 0, operator: Equal, values: ["%s"]}]\n' "$VICTIM"
 	printf '      matchActions: [{action: Sigkill}]\n'
+}
+
+# run_cg DIR: the victim's exit status in cgroup DIR
+run_cg() {
+	/bin/sh -c 'echo $$ > '"$1"'/cgroup.procs && exec '"$VICTIM" >/dev/null 2>&1
+	echo $?
+}
+
+# expect_cg NAME WANT DIR: the victim's exit status in cgroup DIR is WANT
+expect_cg() {
+	_s=$(run_cg "$3")
+	[ "$_s" = "$2" ] && ok "$1" || not_ok "$1" "exit status $_s (wanted $2; 137 is killed)"
 }
 
 # expect NAME WANT_A WANT_B WANT_HOST: exit statuses in pod a, pod b, host
@@ -84,6 +100,16 @@ pod pa team-a web "$CIDA" | kc apply -f - >/dev/null
 pod pb team-b db "$CIDB" | kc apply -f - >/dev/null
 container_cgroup "$(uid_of team-a pa)" "$CIDA" >/dev/null
 container_cgroup "$(uid_of team-b pb)" "$CIDB" >/dev/null
+# pc: a pod of team-a (label app=web) whose container runs but the kubelet
+# has not reported yet (no status)
+pod pc team-a web "$CIDC" | sed '/^status:/,$d' | kc apply -f - >/dev/null
+UNREPORTED=$(container_cgroup "$(uid_of team-a pc)" "$CIDC")
+# nested NAME: a cgroup made now below pa's container's, which no walk of
+# vigild's has seen
+nested() {
+	_n=$(container_cgroup "$(uid_of team-a pa)" "$CIDA")/$1
+	mkdir -p "$_n" && echo "$_n"
+}
 start_vigild --kubeconfig "$VKC" --server-address "unix:$SOCK" --export-filename "$T/ev.json" \
 	--output none || { kubelet_unmount; k8s_finish; finish; exit 1; }
 expect "no policy: nothing is killed" 2 2 2
@@ -93,6 +119,10 @@ wait_log "tracingpolicynamespaced/team-a/only-team-a loaded" 100
 sleep 0.5
 expect "a TracingPolicyNamespaced kills in its namespace's pod only (not another's, not the host)" \
 	137 2 2
+expect_cg "... and in a container the kubelet has not reported yet, through its pod's cgroup" \
+	137 "$UNREPORTED"
+expect_cg "... and in a cgroup nested below a container's, made after the policy loaded" \
+	137 "$(nested late-1)"
 kc delete tracingpolicynamespaced -n team-a only-team-a >/dev/null
 wait_log "tracingpolicynamespaced/team-a/only-team-a deleted" 100
 
@@ -126,6 +156,10 @@ wait_log "tracingpolicy/no-such-container loaded" 100
 sleep 0.5
 expect "podSelector and containerSelector together; a container name no pod has selects none" \
 	137 2 2
+expect_cg "with a containerSelector, a container the kubelet has not reported is not in scope" \
+	2 "$UNREPORTED"
+expect_cg "with a containerSelector, a cgroup nested below a selected container's is in scope" \
+	137 "$(nested late-2)"
 kc delete tracingpolicy web-app-container no-such-container >/dev/null
 
 # many namespaced policies at once

@@ -16,8 +16,9 @@
 # - kubectl delete: the shell runs again;
 # - a TracingPolicyNamespaced (the kprobe with the scope check) kills /bin/sh
 #   in a pod of its namespace (a cgroup laid out as the kubelet lays out a CRI
-#   container of a pod kubectl created) and not outside it; the kill carries
-#   the pod.
+#   container of a pod kubectl created), also in a container of the pod the
+#   kubelet has not reported yet (through the pod's cgroup), and not outside
+#   it; the kill carries the pod.
 # While the policy is loaded, this script execs no shell but those it expects
 # to be killed.
 set -u
@@ -163,13 +164,13 @@ else
 	not_ok "kubectl delete: the shell runs again" "not deleted: $(tail -n 3 "$T/stderr")"
 fi
 # --- a namespaced policy: its pod's shell only --------------------------------
-# in_pod NAME: /bin/sh in the pod's container cgroup, to create $T/NAME; sets
-# ST and SPID.  As in a container, the process that execs the shell was itself
-# exec'd inside the cgroup (so vigild knows it as the pod's): bash moves
-# itself in and execs execer, which execs the shell.
+# in_pod NAME [CGROUP]: /bin/sh in the pod's container cgroup (or CGROUP), to
+# create $T/NAME; sets ST and SPID.  As in a container, the process that execs
+# the shell was itself exec'd inside the cgroup (so vigild knows it as the
+# pod's): bash moves itself in and execs execer, which execs the shell.
 in_pod() {
 	bash -c 'echo $$ >"$1/cgroup.procs" && exec "$3" path /bin/sh sh -c "touch $2"' - \
-		"$POD_CG" "$T/$1" "$VIGIL_TEST_BIN/execer" 2>/dev/null &
+		"${2:-$POD_CG}" "$T/$1" "$VIGIL_TEST_BIN/execer" 2>/dev/null &
 	SPID=$!
 	wait "$SPID"
 	ST=$?
@@ -214,6 +215,17 @@ else
 	else
 		not_ok "$what" "in the pod: status $pod_st; outside: status $ST"
 	fi
+	# a second container of the pod, which the kubelet has not reported:
+	# in scope through the pod's cgroup, from its first exec
+	LATE_CG=${POD_CG%/*}/$(echo "$CID" | tr a c)
+	mkdir -p "$LATE_CG"
+	in_pod in-late-container "$LATE_CG"
+	if [ "$ST" -eq 137 ] && [ ! -e "$T/in-late-container" ]; then
+		ok "... and in a container of the pod the kubelet has not reported yet"
+	else
+		not_ok "... and in a container of the pod the kubelet has not reported yet" "status $ST"
+	fi
+	rmdir "$LATE_CG"
 	kc delete -f "$T/namespaced.yaml" >/dev/null 2>&1
 fi
 stop_vigild
