@@ -24,8 +24,9 @@
 #include "policies.h"
 #include "vigil_abi.h"
 
-#define WALK_DEPTH 12
-#define RETRY_MS   250
+#define WALK_DEPTH   12
+#define RETRY_MS     250 /* after a change, while a cgroup is missing; doubling */
+#define RETRY_MAX_MS 8000
 
 /* A cgroup found in the tree: a container's (id: the container id), or a
  * pod's (pod: id is the pod's UID). */
@@ -44,7 +45,7 @@ struct keys {
 struct vigil_k8s_scope {
 	int map_fd, cgroup_fd;
 	struct keys cur; /* in the map now, sorted */
-	uint64_t pods_gen, policies_gen, retry_at;
+	uint64_t pods_gen, policies_gen, retry_at, retry_ms;
 	bool synced_once, missing;
 	struct ccg *ccg;
 	size_t nccg, capccg;
@@ -291,9 +292,14 @@ void vigil_k8s_scope_sync(struct vigil_k8s_scope *s, struct vigil_policies *ps,
 	size_t npods = 0, i, n;
 	uint32_t id;
 
-	if (s->synced_once && pgen == s->pods_gen && lgen == s->policies_gen &&
-	    !(s->missing && now_ms >= s->retry_at))
-		return;
+	if (s->synced_once && pgen == s->pods_gen && lgen == s->policies_gen) {
+		if (!(s->missing && now_ms >= s->retry_at))
+			return;
+		/* still missing: look again less often, down to one walk in 8 s */
+		s->retry_ms = s->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : s->retry_ms * 2;
+	} else {
+		s->retry_ms = RETRY_MS;
+	}
 	s->synced_once = true;
 	s->pods_gen = pgen;
 	s->policies_gen = lgen;
@@ -302,7 +308,7 @@ void vigil_k8s_scope_sync(struct vigil_k8s_scope *s, struct vigil_policies *ps,
 	if (vigil_pod_store_list(store, &pods, &npods, NULL)) {
 		vigil_err("kubernetes: policy scopes: %s", strerror(ENOMEM));
 		s->missing = true;
-		s->retry_at = now_ms + RETRY_MS;
+		s->retry_at = now_ms + s->retry_ms;
 		return;
 	}
 	scan_cgroups(s);
@@ -313,11 +319,11 @@ void vigil_k8s_scope_sync(struct vigil_k8s_scope *s, struct vigil_policies *ps,
 			free(want.k);
 			vigil_pod_list_free(pods, npods);
 			s->missing = true;
-			s->retry_at = now_ms + RETRY_MS;
+			s->retry_at = now_ms + s->retry_ms;
 			return;
 		}
 	apply(s, &want);
 	vigil_pod_list_free(pods, npods);
 	if (s->missing)
-		s->retry_at = now_ms + RETRY_MS;
+		s->retry_at = now_ms + s->retry_ms;
 }

@@ -22,8 +22,10 @@
  * directory names that carry a pod UID or a container id (container.c's
  * layouts); a cgroup's id is its directory's inode number, what the
  * bpf_get_current_*cgroup_id() helpers give.  The walk runs when the pods
- * or the policies changed, and again every 250 ms while a selected pod
- * that is starting or running, or a running container, has no cgroup yet.
+ * or the policies changed, and again while a selected pod that is starting
+ * or running, or a running container, has no cgroup yet: 250 ms later,
+ * then at doubling intervals up to 8 s (a layout vigil cannot read must
+ * not cost a walk every 250 ms for ever).
  *
  * Not covered: with a containerSelector, a container's processes before
  * the kubelet reports its id (its first exec, usually).
