@@ -88,7 +88,14 @@ else
 	POD_CG=
 fi
 
-start_vigild --kubeconfig "$KC" --export-filename "$EV" --output none || { finish; exit 1; }
+# remove_pod_cgroups: what this test made in the cgroup tree
+remove_pod_cgroups() {
+	[ -n "$POD_CG" ] &&
+		rmdir "$POD_CG" "${POD_CG%/*}" /sys/fs/cgroup/kubepods/besteffort /sys/fs/cgroup/kubepods
+}
+
+start_vigild --kubeconfig "$KC" --export-filename "$EV" --output none ||
+	{ remove_pod_cgroups; finish; exit 1; }
 
 # --- apply: the shell is killed ---------------------------------------------
 if ! kc apply -f "$VIGIL_EXAMPLES/policies/block-shell-exec.yaml" >"$T/apply.out" 2>&1; then
@@ -229,9 +236,7 @@ else
 	kc delete -f "$T/namespaced.yaml" >/dev/null 2>&1
 fi
 stop_vigild
-if [ -n "$POD_CG" ]; then
-	rmdir "$POD_CG" "${POD_CG%/*}" /sys/fs/cgroup/kubepods/besteffort /sys/fs/cgroup/kubepods
-fi
+remove_pod_cgroups
 
 check "the kill is reported as the policy's process_kprobe event, with the action" \
 	"[.[] | select(.process_kprobe.policy_name == \"block-shell-exec\" and
