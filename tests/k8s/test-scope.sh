@@ -34,12 +34,6 @@ pod() {
 }
 uid_of() { kc get pod -n "$1" "$2" -o jsonpath='{.metadata.uid}'; }
 
-# run_in NS NAME CID: the victim's exit status in the pod's container cgroup
-run_in() {
-	_d=$(container_cgroup "$(uid_of "$1" "$2")" "$3")
-	/bin/sh -c 'echo $$ > '"$_d"'/cgroup.procs && exec '"$VICTIM" >/dev/null 2>&1
-	echo $?
-}
 
 # kill_policy KIND NAME [NAMESPACE] [SCOPE_YAML]: Sigkill the victim's exec
 kill_policy() {
@@ -57,6 +51,9 @@ run_cg() {
 	/bin/sh -c 'echo $$ > '"$1"'/cgroup.procs && exec '"$VICTIM" >/dev/null 2>&1
 	echo $?
 }
+
+# run_in NS NAME CID: the victim's exit status in the pod's container cgroup
+run_in() { run_cg "$(container_cgroup "$(uid_of "$1" "$2")" "$3")"; }
 
 # expect_cg NAME WANT DIR: the victim's exit status in cgroup DIR is WANT
 expect_cg() {
